@@ -1,0 +1,58 @@
+/**
+ * Constants of the y-websocket wire protocol and of our websocket close codes, shared by the
+ * relay and the client.
+ *
+ * Message types are the first varint of every binary frame (y-websocket's numbering).
+ */
+export const MessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+} as const
+
+export type MessageTypeValue = (typeof MessageType)[keyof typeof MessageType]
+
+/** y-protocols/sync sub-message types. */
+export const SyncMessageType = {
+  step1: 0,
+  step2: 1,
+  update: 2,
+} as const
+
+/** y-protocols/auth sub-message type for a refusal. */
+export const AuthMessageType = {
+  permissionDenied: 0,
+} as const
+
+/**
+ * Websocket close codes the relay uses. 1000-1015 are the RFC's; 4000-4999 are ours.
+ * A client should reconnect after the "retryable" ones and show an error for the others.
+ */
+export const CloseCode = {
+  /** Normal closure. */
+  normal: 1000,
+  /** Server is shutting down; reconnect (to the restarted server). Retryable. */
+  goingAway: 1001,
+  /** The frame could not be understood (text frame, malformed binary). */
+  protocolError: 1002,
+  /** The message broke a rule (e.g. awareness for another client). */
+  policyViolation: 1008,
+  /** A frame larger than the configured limit. */
+  messageTooBig: 1009,
+  /** An unexpected server error; retryable. */
+  internalError: 1011,
+  /** Token missing, forged, expired or for another board. Not retryable. */
+  unauthorized: 4401,
+  /** The document name is not a valid board id. Not retryable. */
+  badDocumentName: 4400,
+  /** The board does not exist. Not retryable. */
+  boardNotFound: 4404,
+  /** The document could not be loaded or stored right now; retryable. */
+  storageUnavailable: 4503,
+  /** The connection sent too much too fast, or fell too far behind. Retryable. */
+  rateLimited: 4429,
+  slowConsumer: 4408,
+} as const
+
+export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]
