@@ -1,0 +1,276 @@
+/**
+ * One loaded document: its Y.Doc, the awareness of everyone connected to it, and the batching of
+ * updates between clients and storage.
+ *
+ * Durability rule: an update is committed to storage before it is relayed to anyone. Updates that
+ * arrive within one event-loop turn are collected, appended in one transaction, and then sent as
+ * one merged frame to each connection (leaving out each connection's own updates).
+ */
+import * as Y from 'yjs'
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness'
+import type { Logger } from 'pino'
+import type { Storage } from '../storage/storage'
+import type { RelayLimits } from './limits'
+import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol'
+
+/** What a document needs from a connection; implemented by RelayConnection. */
+export interface DocumentPeer {
+  readonly id: string
+  send(frame: Uint8Array): void
+  /** Closes the connection; the document is told through removePeer. */
+  close(code: number, reason: string): void
+}
+
+interface PendingUpdate {
+  update: Uint8Array
+  origin: DocumentPeer | null
+}
+
+export type StorageFailureHandler = (document: BoardDocument, error: unknown) => void
+
+export class BoardDocument {
+  readonly doc = new Y.Doc({ gc: true })
+  readonly awareness: Awareness
+  private readonly peers = new Set<DocumentPeer>()
+  /** Awareness client ids each peer has announced, removed when the peer leaves. */
+  private readonly peerClientIds = new Map<DocumentPeer, Set<number>>()
+  private pending: PendingUpdate[] = []
+  private flushScheduled = false
+  private flushChain: Promise<void> = Promise.resolve()
+  private lastSeq: number
+  private updatesSinceSnapshot: number
+  private idleTimer: NodeJS.Timeout | null = null
+  private failed = false
+  private closed = false
+
+  private constructor(
+    readonly name: string,
+    private readonly storage: Storage,
+    private readonly limits: RelayLimits,
+    private readonly log: Logger,
+    private readonly onIdle: (document: BoardDocument) => void,
+    private readonly onStorageFailure: StorageFailureHandler,
+    stored: { lastSeq: number; updateCount: number },
+  ) {
+    this.lastSeq = stored.lastSeq
+    this.updatesSinceSnapshot = stored.updateCount
+    this.awareness = new Awareness(this.doc)
+    this.awareness.setLocalState(null)
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      this.pending.push({ update, origin: this.peers.has(origin as DocumentPeer) ? (origin as DocumentPeer) : null })
+      this.scheduleFlush()
+    })
+    this.awareness.on('update', this.relayAwareness)
+  }
+
+  /**
+   * Loads a document from storage. Rejects when storage cannot be read or holds bytes that do not
+   * decode: a failed load never becomes an empty document.
+   */
+  static async load(
+    name: string,
+    storage: Storage,
+    limits: RelayLimits,
+    log: Logger,
+    onIdle: (document: BoardDocument) => void,
+    onStorageFailure: StorageFailureHandler,
+  ): Promise<BoardDocument> {
+    const stored = await storage.loadDocument(name)
+    const document = new BoardDocument(name, storage, limits, log, onIdle, onStorageFailure, {
+      lastSeq: stored.lastSeq,
+      updateCount: stored.updates.length,
+    })
+    document.doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(document.doc, stored.snapshot)
+      for (const update of stored.updates) Y.applyUpdate(document.doc, update)
+    }, document)
+    // What was just loaded is already stored.
+    document.pending = []
+    return document
+  }
+
+  get peerCount(): number {
+    return this.peers.size
+  }
+
+  get isFailed(): boolean {
+    return this.failed
+  }
+
+  /** True once unloading has begun; the document takes no new peers after that. */
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Starts a peer's session: our state vector (sync step 1) and everyone's presence. */
+  addPeer(peer: DocumentPeer): void {
+    this.cancelIdleTimer()
+    this.peers.add(peer)
+    this.peerClientIds.set(peer, new Set())
+    peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+    const states = this.awareness.getStates()
+    if (states.size > 0) {
+      peer.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness, [...states.keys()])))
+    }
+  }
+
+  removePeer(peer: DocumentPeer): void {
+    if (!this.peers.delete(peer)) return
+    const clientIds = this.peerClientIds.get(peer)
+    this.peerClientIds.delete(peer)
+    if (clientIds && clientIds.size > 0) removeAwarenessStates(this.awareness, [...clientIds], null)
+    if (this.peers.size === 0) this.startIdleTimer()
+  }
+
+  /**
+   * Answers a peer's sync step 1 with everything it lacks. Waits until what is in memory is
+   * stored, so a peer is never handed state that a crash could still take back.
+   */
+  async answerSyncStep1(peer: DocumentPeer, stateVector: Uint8Array): Promise<void> {
+    await this.flush()
+    if (!this.peers.has(peer)) return
+    peer.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)))
+  }
+
+  /** Applies a peer's update; throws when the update does not decode. */
+  applyPeerUpdate(peer: DocumentPeer, update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, peer)
+  }
+
+  /** Applies a peer's awareness update and remembers which client ids it speaks for. */
+  applyPeerAwareness(peer: DocumentPeer, update: Uint8Array, clientIds: number[]): void {
+    const owned = this.peerClientIds.get(peer)
+    for (const clientId of clientIds) owned?.add(clientId)
+    applyAwarenessUpdate(this.awareness, update, peer)
+  }
+
+  /** Every awareness state this document knows, for a peer that asked. */
+  sendAllAwareness(peer: DocumentPeer): void {
+    const clients = [...this.awareness.getStates().keys()]
+    if (clients.length > 0) peer.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness, clients)))
+  }
+
+  ownsClientId(peer: DocumentPeer, clientId: number): boolean {
+    return this.peerClientIds.get(peer)?.has(clientId) ?? false
+  }
+
+  /** Which other peer, if any, has announced this awareness client id. */
+  clientIdOwner(clientId: number): DocumentPeer | null {
+    for (const [peer, ids] of this.peerClientIds) if (ids.has(clientId)) return peer
+    return null
+  }
+
+  /** Stores everything pending, then relays it. Resolves when all earlier work is stored. */
+  flush(): Promise<void> {
+    this.flushScheduled = false
+    if (this.pending.length === 0) return this.flushChain
+    const batch = this.pending
+    this.pending = []
+    this.flushChain = this.flushChain.then(() => this.storeAndRelay(batch))
+    return this.flushChain
+  }
+
+  /** Compacts the update log into a snapshot, after everything pending is stored. */
+  compact(): Promise<void> {
+    this.flushChain = this.flushChain.then(() => this.compactNow())
+    return this.flushChain
+  }
+
+  /** Flushes, compacts and frees the document. Peers must already be gone. */
+  async unload(): Promise<void> {
+    this.closed = true
+    this.cancelIdleTimer()
+    await this.flush()
+    if (!this.failed && this.updatesSinceSnapshot > 0) await this.compact()
+    this.awareness.off('update', this.relayAwareness)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  /** Closes every peer (they will reconnect), e.g. on shutdown or after a storage failure. */
+  closeAllPeers(code: number, reason: string): void {
+    for (const peer of [...this.peers]) peer.close(code, reason)
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(() => void this.flush())
+  }
+
+  private async storeAndRelay(batch: PendingUpdate[]): Promise<void> {
+    if (this.failed) return
+    const started = performance.now()
+    try {
+      this.lastSeq = await this.storage.appendUpdates(
+        this.name,
+        batch.map((pending) => pending.update),
+      )
+    } catch (error) {
+      this.failed = true
+      this.onStorageFailure(this, error)
+      return
+    }
+    this.updatesSinceSnapshot += batch.length
+    this.log.debug({ updates: batch.length, ms: performance.now() - started }, 'updates stored')
+    this.relay(batch)
+    if (this.updatesSinceSnapshot >= this.limits.compactAfterUpdates) {
+      this.flushChain = this.flushChain.then(() => this.compactNow())
+    }
+  }
+
+  /** Sends each peer one frame with every update of the batch that did not come from it. */
+  private relay(batch: PendingUpdate[]): void {
+    const origins = new Set(batch.map((pending) => pending.origin))
+    const mergedAll = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((pending) => pending.update))
+    const frameForAll = encodeSyncUpdate(mergedAll)
+    for (const peer of this.peers) {
+      if (!origins.has(peer)) {
+        peer.send(frameForAll)
+        continue
+      }
+      const others = batch.filter((pending) => pending.origin !== peer).map((pending) => pending.update)
+      if (others.length > 0) peer.send(encodeSyncUpdate(others.length === 1 ? others[0] : Y.mergeUpdates(others)))
+    }
+  }
+
+  private async compactNow(): Promise<void> {
+    if (this.failed || this.updatesSinceSnapshot === 0 || this.pending.length > 0) return
+    const throughSeq = this.lastSeq
+    try {
+      await this.storage.compactDocument(this.name, Y.encodeStateAsUpdate(this.doc), throughSeq)
+      this.updatesSinceSnapshot = 0
+      this.log.debug({ throughSeq }, 'document compacted')
+    } catch (error) {
+      // The log is intact; compaction is retried after the next batch.
+      this.log.warn({ err: error }, 'compaction failed')
+    }
+  }
+
+  private relayAwareness = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const clients = [...changes.added, ...changes.updated, ...changes.removed]
+    if (clients.length === 0) return
+    const frame = encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness, clients))
+    for (const peer of this.peers) if (peer !== origin) peer.send(frame)
+  }
+
+  private startIdleTimer(): void {
+    this.cancelIdleTimer()
+    if (this.closed) return
+    this.idleTimer = setTimeout(() => this.onIdle(this), this.limits.documentIdleMs)
+    this.idleTimer.unref()
+  }
+
+  private cancelIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The relay: admits connections (board name, token, role), loads each board document on first
+ * use, hands connections to it, unloads documents that sit idle, and shuts down cleanly.
+ * It knows nothing of websockets (see ./socket.ts) or of SQL (see ../storage/storage.ts).
+ */
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import { CloseCode } from '../../shared/protocol/messages'
+import { isValidBoardId } from '../../shared/board/boardId'
+import type { TokenAuthority } from '../auth/tokens'
+import type { Storage } from '../storage/storage'
+import { BoardDocument } from './boardDocument'
+import { RelayConnection } from './connection'
+import type { RelayLimits } from './limits'
+import type { RelaySocket } from './socket'
+
+export interface ConnectionRequest {
+  /** The document name from the URL path, not yet validated. */
+  docName: string
+  token: string | null
+  remoteAddress: string
+}
+
+export interface RelayStats {
+  connections: number
+  documents: number
+}
+
+export class Relay {
+  private readonly connections = new Set<RelayConnection>()
+  /** Loaded (or loading) documents by name. */
+  private readonly documents = new Map<string, Promise<BoardDocument>>()
+  /** Documents being unloaded; a new connection waits for the unload before loading again. */
+  private readonly unloading = new Map<string, Promise<void>>()
+  private shuttingDown = false
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly tokens: TokenAuthority,
+    private readonly limits: RelayLimits,
+    private readonly log: Logger,
+  ) {}
+
+  stats(): RelayStats {
+    return { connections: this.connections.size, documents: this.documents.size }
+  }
+
+  /** Takes a new socket. Returns the connection the transport feeds frames and close events to. */
+  accept(socket: RelaySocket, request: ConnectionRequest): RelayConnection {
+    const connectionId = randomUUID()
+    const log = this.log.child({ connectionId, remoteAddress: request.remoteAddress })
+    const connection = new RelayConnection(connectionId, socket, this.limits, log)
+    this.connections.add(connection)
+    connection.onClosed(() => this.connections.delete(connection))
+    if (this.shuttingDown) {
+      connection.close(CloseCode.goingAway, 'server is shutting down')
+      return connection
+    }
+    void this.admit(connection, request).catch((error: unknown) => {
+      log.error({ err: error }, 'admission failed')
+      connection.close(CloseCode.internalError, 'internal error')
+    })
+    return connection
+  }
+
+  private async admit(connection: RelayConnection, request: ConnectionRequest): Promise<void> {
+    if (!isValidBoardId(request.docName)) {
+      connection.refuse(CloseCode.badDocumentName, 'invalid board name')
+      return
+    }
+    const boardId = request.docName
+    const check = await this.tokens.verify(request.token, boardId)
+    if (!check.ok) {
+      connection.refuse(CloseCode.unauthorized, check.reason)
+      return
+    }
+    const log = connection.log
+    const board = await this.storage.getBoard(boardId)
+    if (!board) {
+      connection.refuse(CloseCode.boardNotFound, 'no such board')
+      return
+    }
+    let document: BoardDocument
+    try {
+      document = await this.openDocument(boardId)
+    } catch (error) {
+      log.error({ err: error, boardId }, 'document could not be loaded')
+      connection.refuse(CloseCode.storageUnavailable, 'the board could not be loaded; try again')
+      return
+    }
+    if (connection.currentState !== 'admitting') {
+      if (document.peerCount === 0) this.unloadDocument(document)
+      return
+    }
+    connection.open(document, check.grant.role)
+    log.info({ boardId, role: check.grant.role }, 'connection opened')
+  }
+
+  private async openDocument(name: string): Promise<BoardDocument> {
+    for (;;) {
+      const unloading = this.unloading.get(name)
+      if (unloading) {
+        await unloading
+        continue
+      }
+      let loading = this.documents.get(name)
+      if (!loading) {
+        const log = this.log.child({ boardId: name })
+        loading = BoardDocument.load(
+          name,
+          this.storage,
+          this.limits,
+          log,
+          (document) => this.unloadDocument(document),
+          (document, error) => this.handleStorageFailure(document, error),
+        )
+        this.documents.set(name, loading)
+        loading.catch(() => this.documents.delete(name))
+      }
+      const document = await loading
+      if (document.isClosed) continue
+      return document
+    }
+  }
+
+  private unloadDocument(document: BoardDocument): void {
+    if (document.peerCount > 0 || document.isClosed) return
+    const unload = document
+      .unload()
+      .catch((error: unknown) => this.log.error({ err: error, boardId: document.name }, 'unload failed'))
+      .finally(() => {
+        this.unloading.delete(document.name)
+        this.log.info({ boardId: document.name }, 'document unloaded')
+      })
+    this.unloading.set(document.name, unload)
+    this.documents.delete(document.name)
+  }
+
+  /**
+   * A batch could not be stored. Its updates were relayed to nobody; the in-memory document now
+   * holds changes storage does not, so it is dropped and every client is asked to reconnect.
+   * Clients still hold their changes and send them again when they resync.
+   */
+  private handleStorageFailure(document: BoardDocument, error: unknown): void {
+    this.log.error({ err: error, boardId: document.name }, 'storing updates failed; closing the document')
+    this.documents.delete(document.name)
+    document.closeAllPeers(CloseCode.storageUnavailable, 'the board could not be saved; reconnecting')
+    const unload = document.unload().finally(() => this.unloading.delete(document.name))
+    this.unloading.set(document.name, unload)
+  }
+
+  /** Stops admitting, stores everything, closes every connection with a retryable code. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true
+    const documents = await Promise.allSettled([...this.documents.values()])
+    for (const connection of [...this.connections]) connection.close(CloseCode.goingAway, 'server is restarting')
+    for (const result of documents) {
+      if (result.status === 'fulfilled') this.unloadDocument(result.value)
+    }
+    await Promise.allSettled([...this.unloading.values()])
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The embedded default backend: one SQLite file in DATA_DIR, written with better-sqlite3 in WAL
+ * mode with synchronous=FULL, so a transaction that has returned survives a process crash and a
+ * power cut. better-sqlite3 is synchronous: each method does its work before its promise is made.
+ */
+import Database from 'better-sqlite3'
+import type { BoardRecord, Storage, StoredAsset, StoredDocument } from './storage'
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS boards (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  problem TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_updates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  doc TEXT NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS document_updates_by_doc ON document_updates (doc, seq);
+CREATE TABLE IF NOT EXISTS document_snapshots (
+  doc TEXT PRIMARY KEY,
+  data BLOB NOT NULL,
+  through_seq INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assets (
+  board_id TEXT NOT NULL,
+  asset_id TEXT NOT NULL,
+  mime_type TEXT NOT NULL,
+  data BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (board_id, asset_id)
+);
+`
+
+interface BoardRow {
+  id: string
+  title: string
+  problem: string
+  created_at: number
+}
+
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database
+  private readonly statements
+
+  constructor(filename: string) {
+    this.db = new Database(filename)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL')
+    this.db.pragma('busy_timeout = 2000')
+    this.db.exec(SCHEMA)
+    this.statements = {
+      insertBoard: this.db.prepare(
+        'INSERT INTO boards (id, title, problem, created_at) VALUES (@id, @title, @problem, @createdAt)',
+      ),
+      selectBoard: this.db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE id = ?'),
+      insertUpdate: this.db.prepare<[string, Uint8Array]>('INSERT INTO document_updates (doc, data) VALUES (?, ?)'),
+      selectUpdates: this.db.prepare<[string, number], { seq: number; data: Buffer }>(
+        'SELECT seq, data FROM document_updates WHERE doc = ? AND seq > ? ORDER BY seq',
+      ),
+      selectSnapshot: this.db.prepare<[string], { data: Buffer; through_seq: number }>(
+        'SELECT data, through_seq FROM document_snapshots WHERE doc = ?',
+      ),
+      upsertSnapshot: this.db.prepare<[string, Uint8Array, number, number]>(
+        `INSERT INTO document_snapshots (doc, data, through_seq, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, updated_at = excluded.updated_at`,
+      ),
+      deleteUpdatesThrough: this.db.prepare<[string, number]>('DELETE FROM document_updates WHERE doc = ? AND seq <= ?'),
+      upsertAsset: this.db.prepare<[string, string, string, Uint8Array, number]>(
+        `INSERT INTO assets (board_id, asset_id, mime_type, data, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (board_id, asset_id) DO NOTHING`,
+      ),
+      selectAsset: this.db.prepare<[string, string], { mime_type: string; data: Buffer }>(
+        'SELECT mime_type, data FROM assets WHERE board_id = ? AND asset_id = ?',
+      ),
+    }
+  }
+
+  async createBoard(board: BoardRecord, initialUpdate: Uint8Array): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.insertBoard.run(board)
+      this.statements.insertUpdate.run(board.id, initialUpdate)
+    })()
+  }
+
+  async getBoard(id: string): Promise<BoardRecord | null> {
+    const row = this.statements.selectBoard.get(id)
+    return row ? { id: row.id, title: row.title, problem: row.problem, createdAt: row.created_at } : null
+  }
+
+  async loadDocument(docName: string): Promise<StoredDocument> {
+    return this.db.transaction((): StoredDocument => {
+      const snapshot = this.statements.selectSnapshot.get(docName)
+      const throughSeq = snapshot?.through_seq ?? 0
+      const rows = this.statements.selectUpdates.all(docName, throughSeq)
+      return {
+        snapshot: snapshot ? new Uint8Array(snapshot.data) : null,
+        updates: rows.map((row) => new Uint8Array(row.data)),
+        lastSeq: rows.length > 0 ? rows[rows.length - 1].seq : throughSeq,
+      }
+    })()
+  }
+
+  async appendUpdates(docName: string, updates: Uint8Array[]): Promise<number> {
+    return this.db.transaction((): number => {
+      let lastSeq = 0
+      for (const update of updates) {
+        lastSeq = Number(this.statements.insertUpdate.run(docName, update).lastInsertRowid)
+      }
+      return lastSeq
+    })()
+  }
+
+  async compactDocument(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.upsertSnapshot.run(docName, snapshot, throughSeq, Date.now())
+      this.statements.deleteUpdatesThrough.run(docName, throughSeq)
+    })()
+  }
+
+  async putAsset(boardId: string, assetId: string, asset: StoredAsset): Promise<void> {
+    this.statements.upsertAsset.run(boardId, assetId, asset.mimeType, asset.data, Date.now())
+  }
+
+  async getAsset(boardId: string, assetId: string): Promise<StoredAsset | null> {
+    const row = this.statements.selectAsset.get(boardId, assetId)
+    return row ? { mimeType: row.mime_type, data: new Uint8Array(row.data) } : null
+  }
+
+  async close(): Promise<void> {
+    this.db.close()
+  }
+}

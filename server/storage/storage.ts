@@ -1,0 +1,43 @@
+/**
+ * The one storage contract every backend fulfils: boards, each board document's append-only
+ * update log with its compacted snapshot, and uploaded assets. The relay never sees SQL; it calls
+ * these methods. A contract test suite (tests/integration/storage.contract.test.ts) runs against
+ * every backend.
+ */
+export interface BoardRecord {
+  id: string
+  title: string
+  problem: string
+  createdAt: number
+}
+
+/** What a document is made of on disk: a snapshot (or none) and the updates appended after it. */
+export interface StoredDocument {
+  snapshot: Uint8Array | null
+  updates: Uint8Array[]
+  /** Sequence number of the last update in the log (0 when there is none). */
+  lastSeq: number
+}
+
+export interface StoredAsset {
+  mimeType: string
+  data: Uint8Array
+}
+
+export interface Storage {
+  /** Creates a board and its document's first update in one transaction. */
+  createBoard(board: BoardRecord, initialUpdate: Uint8Array): Promise<void>
+  getBoard(id: string): Promise<BoardRecord | null>
+
+  /** Throws when the document cannot be read; never answers "empty" for a failed read. */
+  loadDocument(docName: string): Promise<StoredDocument>
+  /** Appends updates in one durable transaction; resolves with the last sequence number written. */
+  appendUpdates(docName: string, updates: Uint8Array[]): Promise<number>
+  /** Replaces the snapshot and drops the updates up to and including `throughSeq`, atomically. */
+  compactDocument(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void>
+
+  putAsset(boardId: string, assetId: string, asset: StoredAsset): Promise<void>
+  getAsset(boardId: string, assetId: string): Promise<StoredAsset | null>
+
+  close(): Promise<void>
+}

@@ -1,0 +1,113 @@
+/**
+ * The only module that knows the `ws` package: it accepts websocket upgrades on `/sync/<name>`,
+ * enforces the frame size limit at the transport (ws closes with 1009 before parsing), keeps
+ * connections alive with pings, and feeds frames and close events to the relay core.
+ */
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import type { Logger } from 'pino'
+import type { Relay } from '../relay/relay'
+import type { RelaySocket } from '../relay/socket'
+
+const SYNC_PATH_PREFIX = '/sync/'
+const PING_INTERVAL_MS = 30_000
+
+export interface WsTransportOptions {
+  maxFrameBytes: number
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+function adapt(socket: WebSocket): RelaySocket {
+  return {
+    send: (frame) => {
+      if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true })
+    },
+    close: (code, reason) => {
+      // Close reasons are limited to 123 bytes by the websocket protocol.
+      socket.close(code, Buffer.from(reason).subarray(0, 123).toString())
+    },
+    get bufferedAmount() {
+      return socket.bufferedAmount
+    },
+  }
+}
+
+/** Decodes the document name from the path; undefined when it does not decode. */
+function parseSyncPath(url: URL): string | undefined {
+  try {
+    return decodeURIComponent(url.pathname.slice(SYNC_PATH_PREFIX.length))
+  } catch {
+    return undefined
+  }
+}
+
+export class WsTransport {
+  private readonly server: WebSocketServer
+  private readonly alive = new WeakSet<WebSocket>()
+  private readonly pingTimer: NodeJS.Timeout
+
+  constructor(
+    private readonly relay: Relay,
+    private readonly log: Logger,
+    options: WsTransportOptions,
+  ) {
+    this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false })
+    this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS)
+    this.pingTimer.unref()
+  }
+
+  /** Routes upgrade requests on `/sync/` to the relay; anything else is refused. */
+  attach(httpServer: Server): void {
+    httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(request.url ?? '/', 'http://localhost')
+      if (!url.pathname.startsWith(SYNC_PATH_PREFIX)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+        return
+      }
+      this.server.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request, url))
+    })
+  }
+
+  private onConnection(ws: WebSocket, request: IncomingMessage, url: URL): void {
+    this.alive.add(ws)
+    ws.on('pong', () => this.alive.add(ws))
+    const connection = this.relay.accept(adapt(ws), {
+      docName: parseSyncPath(url) ?? '',
+      token: url.searchParams.get('token'),
+      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+    })
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) connection.receiveText()
+      else connection.receive(toBytes(data))
+    })
+    ws.on('close', () => connection.transportClosed())
+    ws.on('error', (error) => {
+      connection.log.warn({ err: error }, 'websocket error')
+      connection.transportClosed()
+    })
+  }
+
+  private pingAll(): void {
+    for (const ws of this.server.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      this.alive.delete(ws)
+      ws.ping()
+    }
+  }
+
+  close(): void {
+    clearInterval(this.pingTimer)
+    for (const ws of this.server.clients) ws.terminate()
+    this.server.close()
+    this.log.debug('websocket transport closed')
+  }
+}
