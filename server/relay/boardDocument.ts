@@ -16,7 +16,14 @@ import {
 import type { Logger } from 'pino'
 import type { Storage } from '../storage/storage'
 import type { RelayLimits } from './limits'
-import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol'
+import {
+  encodeAwarenessEntries,
+  encodeAwarenessMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  type AwarenessEntry,
+} from './protocol'
 
 /** What a document needs from a connection; implemented by RelayConnection. */
 export interface DocumentPeer {
@@ -142,11 +149,23 @@ export class BoardDocument {
     Y.applyUpdate(this.doc, update, peer)
   }
 
-  /** Applies a peer's awareness update and remembers which client ids it speaks for. */
-  applyPeerAwareness(peer: DocumentPeer, update: Uint8Array, clientIds: number[]): void {
+  /**
+   * Applies the entries of a peer's awareness message that speak for the peer itself. A peer owns
+   * the client ids of its first awareness message that no other peer owns. Entries for other ids
+   * are dropped: the stock y-websocket client echoes everyone's states back, and a hostile one
+   * could claim to be someone else. Returns how many entries were dropped.
+   */
+  applyPeerAwareness(peer: DocumentPeer, update: Uint8Array, entries: AwarenessEntry[]): number {
     const owned = this.peerClientIds.get(peer)
-    for (const clientId of clientIds) owned?.add(clientId)
-    applyAwarenessUpdate(this.awareness, update, peer)
+    if (!owned) return entries.length
+    if (owned.size === 0) {
+      for (const entry of entries) if (entry.state !== null && !this.clientIdOwner(entry.clientId)) owned.add(entry.clientId)
+    }
+    const accepted = entries.filter((entry) => owned.has(entry.clientId))
+    if (accepted.length > 0) {
+      applyAwarenessUpdate(this.awareness, accepted.length === entries.length ? update : encodeAwarenessEntries(accepted), peer)
+    }
+    return entries.length - accepted.length
   }
 
   /** Every awareness state this document knows, for a peer that asked. */
@@ -155,12 +174,8 @@ export class BoardDocument {
     if (clients.length > 0) peer.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness, clients)))
   }
 
-  ownsClientId(peer: DocumentPeer, clientId: number): boolean {
-    return this.peerClientIds.get(peer)?.has(clientId) ?? false
-  }
-
-  /** Which other peer, if any, has announced this awareness client id. */
-  clientIdOwner(clientId: number): DocumentPeer | null {
+  /** Which peer, if any, owns this awareness client id. */
+  private clientIdOwner(clientId: number): DocumentPeer | null {
     for (const [peer, ids] of this.peerClientIds) if (ids.has(clientId)) return peer
     return null
   }

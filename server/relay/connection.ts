@@ -166,14 +166,7 @@ export class RelayConnection implements DocumentPeer {
       this.close(CloseCode.protocolError, `malformed awareness: ${decoded.error}`)
       return
     }
-    const clientIds = decoded.entries.map((entry) => entry.clientId)
-    for (const clientId of clientIds) {
-      const owner = document.clientIdOwner(clientId)
-      if (owner && owner !== this) {
-        this.close(CloseCode.policyViolation, 'awareness for another connection’s client id')
-        return
-      }
-    }
-    document.applyPeerAwareness(this, update, clientIds)
+    const dropped = document.applyPeerAwareness(this, update, decoded.entries)
+    if (dropped > 0) this.log.debug({ dropped }, 'awareness entries for other clients dropped')
   }
 }

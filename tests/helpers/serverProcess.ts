@@ -1,0 +1,96 @@
+/**
+ * Starts the real server (`server/main.ts`) as a child process on a random loopback port with its
+ * own data directory, as `npm start` would, and stops it by signal. Tests use it for everything
+ * that must cross a real process boundary: restarts, kill -9, shutdown.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const ROOT = resolve(import.meta.dirname, '..', '..')
+const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')
+
+export interface ServerProcess {
+  url: string
+  wsUrl: string
+  port: number
+  dataDir: string
+  process: ChildProcess
+  /** Every line the server logged, parsed. */
+  logs: Array<Record<string, unknown>>
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+export function makeDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'think-together-test-'))
+}
+
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+export async function startServerProcess(
+  options: { dataDir?: string; env?: Record<string, string>; port?: number; serveClient?: boolean } = {},
+): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? makeDataDir()
+  const child = spawn(process.execPath, [TSX_CLI, join(ROOT, 'server', 'main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      SKIP_CLIENT_BUILD: options.serveClient ? '0' : '1',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: Array<Record<string, unknown>> = []
+  const exited = new Promise<number | null>((resolvePromise) => child.once('exit', (code) => resolvePromise(code)))
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const port = await new Promise<number>((resolvePromise, reject) => {
+    let buffered = ''
+    const timer = setTimeout(() => reject(new Error(`server did not start in time: ${stderr}`)), 120_000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString()
+      let newline: number
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline)
+        buffered = buffered.slice(newline + 1)
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>
+          logs.push(entry)
+          if (entry.msg === 'server listening') {
+            clearTimeout(timer)
+            resolvePromise(entry.port as number)
+          }
+        } catch {
+          // build output from vite, not a log line
+        }
+      }
+    })
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code} before listening: ${stderr}`))
+    })
+  })
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/sync`,
+    port,
+    dataDir,
+    process: child,
+    logs,
+    exited,
+    stop: (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    },
+  }
+}
