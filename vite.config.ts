@@ -10,6 +10,9 @@ export default defineConfig({
     outDir: '../dist/client',
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
+    // tldraw loads its translations with fetch(); the CSP's connect-src 'self' refuses data: URLs,
+    // so JSON files (en.json is tiny and would be inlined) always ship as files.
+    assetsInlineLimit: (filePath) => (filePath.endsWith('.json') ? false : undefined),
   },
   server: {
     proxy: {
