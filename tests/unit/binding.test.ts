@@ -2,8 +2,9 @@
 /**
  * The tldraw <-> Yjs binding (client/board/yjsBinding.ts): two editors, each on its own store bound
  * to its own Y.Doc, with the docs connected by forwarding updates. Under vitest tldraw flushes
- * store listeners synchronously (its frame throttle is off when NODE_ENV is 'test'), so every
- * assertion can follow the change that caused it without waiting.
+ * store listeners synchronously (its frame throttle is off when NODE_ENV is 'test'), so most
+ * assertions follow the change that caused it without waiting; the last block turns the browser's
+ * per-frame batching back on and drives the frames by hand.
  */
 import {
   AssetRecordType,
@@ -21,6 +22,7 @@ import {
   toRichText,
   type SerializedSchemaV2,
   type TLGeoShape,
+  type TLImageAsset,
   type TLNoteShape,
   type TLRecord,
   type TLShapeId,
@@ -208,6 +210,15 @@ describe('a new board', () => {
     expectStoreMatchesDoc(store, doc)
   })
 
+  test('seeds the doc even when no editor has been mounted on the store yet', () => {
+    const doc = new Y.Doc()
+    const store = createStore()
+    const binding = bindStoreToDoc(store, doc, { readonly: false })
+    cleanups.push(() => binding.dispose())
+    expect([...docRecordsOf(doc).keys()].sort()).toEqual([TLDOCUMENT_ID, PageRecordType.createId('page')])
+    expectStoreMatchesDoc(store, doc)
+  })
+
   test('never puts session or presence records (instance, camera, pointer) into the doc', () => {
     const { doc, editor } = createPeer()
     editor.setCamera({ x: 10, y: 20, z: 1 })
@@ -236,7 +247,7 @@ describe('every document-scope record type syncs between two clients', () => {
 
     a.editor.updateShape<TLNoteShape>({ id: ids.note, type: 'note', props: { richText: toRichText('A better idea') } })
     b.editor.updateShape<TLGeoShape>({ id: ids.geo, type: 'geo', x: 450, y: 90 })
-    const asset = b.editor.getAsset(IMAGE_ASSET_ID)!
+    const asset = b.editor.getAsset<TLImageAsset>(IMAGE_ASSET_ID)!
     b.editor.updateAssets([{ ...asset, props: { ...asset.props, name: 'renamed.png' } }])
     a.editor.updateBinding({ id: createBindingId('arrow-end'), type: 'arrow', props: { isPrecise: true } })
 
@@ -450,6 +461,19 @@ describe('schema and migrations', () => {
     a.editor.createShape({ id: ids.geo, type: 'geo' })
     expect(docRecordsOf(a.doc).has(ids.geo)).toBe(false)
   })
+
+  test('records a newer client writes along with its schema are never applied', () => {
+    const [a, b] = createConnectedPeers()
+    a.editor.createShape({ id: ids.geo, type: 'geo' })
+    const fromTheFuture = { ...a.store.get(ids.geo), id: ids.note, props: { futureProp: true } }
+    b.doc.transact(() => {
+      docRecordsOf(b.doc).set(ids.note, fromTheFuture)
+      b.doc.getMap(TLDRAW_META_MAP).set(TLDRAW_SCHEMA_KEY, schemaWithSequence(a.store, 'com.tldraw.shape.geo', 99))
+    }, 'newer client')
+
+    expect(a.store.has(ids.note)).toBe(false)
+    expect(a.errors).toEqual([expect.any(NewerBoardSchemaError)])
+  })
 })
 
 describe('remote input is validated where it enters', () => {
@@ -535,22 +559,58 @@ describe('dispose', () => {
  * that writes it out. Whatever Yjs picks per record, both stores must end equal to each other and
  * to their docs. A failure names its seed; rerun just that seed to replay it.
  */
-describe('convergence under concurrent edits', () => {
-  const frameCallbacks: FrameRequestCallback[] = []
+describe('with listeners batched per animation frame, as in the browser', () => {
+  const frameCallbacks = new Map<number, FrameRequestCallback>()
+  let lastFrameRequestId = 0
+  let clock = 0
   const runFrames = (count: number) => {
     for (let frame = 0; frame < count; frame++) {
-      for (const callback of frameCallbacks.splice(0)) callback(performance.now())
+      clock += 16
+      const due = [...frameCallbacks.values()]
+      frameCallbacks.clear()
+      for (const callback of due) callback(performance.now())
     }
   }
   beforeEach(() => {
-    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frameCallbacks.push(callback))
-    vi.stubGlobal('cancelAnimationFrame', () => {})
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
+      frameCallbacks.set(++lastFrameRequestId, callback)
+      return lastFrameRequestId
+    })
+    vi.stubGlobal('cancelAnimationFrame', (id: number) => frameCallbacks.delete(id))
+    // tldraw skips a frame that comes too soon after the last flush, so frames must also move the clock.
+    vi.spyOn(Date, 'now').mockImplementation(() => clock)
     Object.assign(globalThis, { __FORCE_RAF_IN_TESTS__: true })
   })
   afterEach(() => {
+    // tldraw's frame scheduler is shared by the whole file: let it finish its pending flush, or it
+    // waits forever for a frame that a later test will never run.
+    runFrames(3)
     Object.assign(globalThis, { __FORCE_RAF_IN_TESTS__: false })
     vi.unstubAllGlobals()
-    frameCallbacks.length = 0
+    vi.restoreAllMocks()
+    frameCallbacks.clear()
+  })
+
+  test('when both clients edit one shape within a frame, the remote edit lands before the local write and both end equal', () => {
+    const [a, b] = createConnectedPeers()
+    a.editor.createShape({ id: ids.geo, type: 'geo', x: 0 })
+    runFrames(2)
+    expect(b.store.get(ids.geo)).toMatchObject({ x: 0 })
+
+    a.editor.updateShape({ id: ids.geo, type: 'geo', x: 100 })
+    b.editor.updateShape({ id: ids.geo, type: 'geo', x: 300 })
+    runFrames(2)
+
+    expectInSync(a, b)
+  })
+
+  test('dispose writes the edits still waiting for the next frame', () => {
+    const [a, b] = createConnectedPeers()
+    a.editor.createShape({ id: ids.geo, type: 'geo' })
+    expect(docRecordsOf(a.doc).has(ids.geo)).toBe(false)
+
+    a.binding.dispose()
+    expect(b.store.has(ids.geo)).toBe(true)
   })
 
   for (const seed of [1, 7, 42, 2024, 31337]) {
@@ -591,7 +651,6 @@ describe('convergence under concurrent edits', () => {
         runFrames(3)
         deliver(inFlight.length)
       }
-
       expectInSync(a, b)
     })
   }
