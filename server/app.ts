@@ -10,6 +10,9 @@ import type { ServerConfig } from './config'
 import { TokenAuthority } from './auth/tokens'
 import { SqliteStorage } from './storage/sqliteStorage'
 import { Relay } from './relay/relay'
+import { UpdateScreen } from './relay/updateScreen'
+import type { RelayContext } from './relay/context'
+import { RelayMetrics } from './metrics/relayMetrics'
 import { WsTransport } from './transport/wsTransport'
 import { BoardsApi } from './http/boardsApi'
 import { StaticFiles } from './http/staticFiles'
@@ -35,7 +38,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   mkdirSync(config.dataDir, { recursive: true })
   const storage = new SqliteStorage(join(config.dataDir, 'think-together.sqlite'))
   const tokens = TokenAuthority.fromDataDir(config.dataDir, config.tokenSecret)
-  const relay = new Relay(storage, tokens, config.limits, log.child({ component: 'relay' }))
+  const metrics = new RelayMetrics()
+  const context: RelayContext = {
+    limits: config.limits,
+    metrics,
+    screen: new UpdateScreen({ timeBudgetMs: config.limits.updateDecodeBudgetMs, heapBudgetMb: config.limits.updateDecodeHeapMb }),
+  }
+  const relay = new Relay(storage, tokens, context, log.child({ component: 'relay' }))
   let ready = false
   const httpServer = createHttpServer({
     boardsApi: new BoardsApi({
@@ -49,10 +58,14 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     log,
     clientConfig: { tldrawLicenseKey: config.tldrawLicenseKey, maxAssetBytes: config.maxAssetBytes },
     isReady: () => ready,
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
   })
-  const transport = new WsTransport(relay, log.child({ component: 'transport' }), {
-    maxFrameBytes: config.limits.maxFrameBytes,
-  })
+  const transport = new WsTransport(
+    relay,
+    log.child({ component: 'transport' }),
+    { maxFrameBytes: config.limits.maxFrameBytes },
+    (reason) => metrics.refusedUpgrades.inc({ reason }),
+  )
   transport.attach(httpServer)
 
   await new Promise<void>((resolvePromise, reject) => {

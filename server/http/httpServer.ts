@@ -15,6 +15,8 @@ export interface HttpServerOptions {
   /** Handed to the page: the operator's tldraw licence key (or null) and the upload limit. */
   clientConfig: { tldrawLicenseKey: string | null; maxAssetBytes: number }
   isReady: () => boolean
+  /** Prometheus text for GET /metrics. */
+  metrics: () => Promise<{ contentType: string; body: string }>
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -24,6 +26,12 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (url.pathname === '/healthz') {
         if (options.isReady()) sendJson(res, 200, { status: 'ok' })
         else sendJson(res, 503, { status: 'starting' })
+        return
+      }
+      if (url.pathname === '/metrics') {
+        const { contentType, body } = await options.metrics()
+        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' })
+        res.end(body)
         return
       }
       if (url.pathname === '/api/config') {

@@ -15,7 +15,7 @@ import {
 } from 'y-protocols/awareness'
 import type { Logger } from 'pino'
 import type { Storage } from '../storage/storage'
-import type { RelayLimits } from './limits'
+import type { RelayContext } from './context'
 import {
   encodeAwarenessEntries,
   encodeAwarenessMessage,
@@ -58,7 +58,7 @@ export class BoardDocument {
   private constructor(
     readonly name: string,
     private readonly storage: Storage,
-    private readonly limits: RelayLimits,
+    private readonly context: RelayContext,
     private readonly log: Logger,
     private readonly onIdle: (document: BoardDocument) => void,
     private readonly onStorageFailure: StorageFailureHandler,
@@ -82,13 +82,15 @@ export class BoardDocument {
   static async load(
     name: string,
     storage: Storage,
-    limits: RelayLimits,
+    context: RelayContext,
     log: Logger,
     onIdle: (document: BoardDocument) => void,
     onStorageFailure: StorageFailureHandler,
   ): Promise<BoardDocument> {
+    const endTimer = context.metrics.storageLoadSeconds.startTimer()
     const stored = await storage.loadDocument(name)
-    const document = new BoardDocument(name, storage, limits, log, onIdle, onStorageFailure, {
+    endTimer()
+    const document = new BoardDocument(name, storage, context, log, onIdle, onStorageFailure, {
       lastSeq: stored.lastSeq,
       updateCount: stored.updates.length,
     })
@@ -168,6 +170,18 @@ export class BoardDocument {
     return entries.length - accepted.length
   }
 
+  /** Bytes of received updates that wait for dependencies that have not arrived. */
+  get pendingUpdateBytes(): number {
+    const store = this.doc.store
+    return (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0)
+  }
+
+  /** Forgets updates that wait for missing dependencies; their senders resync to send them again. */
+  dropPendingUpdates(): void {
+    this.doc.store.pendingStructs = null
+    this.doc.store.pendingDs = null
+  }
+
   /** Every awareness state this document knows, for a peer that asked. */
   sendAllAwareness(peer: DocumentPeer): void {
     const clients = [...this.awareness.getStates().keys()]
@@ -220,7 +234,7 @@ export class BoardDocument {
 
   private async storeAndRelay(batch: PendingUpdate[]): Promise<void> {
     if (this.failed) return
-    const started = performance.now()
+    const endTimer = this.context.metrics.storageWriteSeconds.startTimer()
     try {
       this.lastSeq = await this.storage.appendUpdates(
         this.name,
@@ -228,13 +242,16 @@ export class BoardDocument {
       )
     } catch (error) {
       this.failed = true
+      this.context.metrics.storageFailures.inc()
       this.onStorageFailure(this, error)
       return
+    } finally {
+      endTimer()
     }
     this.updatesSinceSnapshot += batch.length
-    this.log.debug({ updates: batch.length, ms: performance.now() - started }, 'updates stored')
+    this.context.metrics.updatesStored.inc(batch.length)
     this.relay(batch)
-    if (this.updatesSinceSnapshot >= this.limits.compactAfterUpdates) {
+    if (this.updatesSinceSnapshot >= this.context.limits.compactAfterUpdates) {
       this.flushChain = this.flushChain.then(() => this.compactNow())
     }
   }
@@ -280,7 +297,7 @@ export class BoardDocument {
   private startIdleTimer(): void {
     this.cancelIdleTimer()
     if (this.closed) return
-    this.idleTimer = setTimeout(() => this.onIdle(this), this.limits.documentIdleMs)
+    this.idleTimer = setTimeout(() => this.onIdle(this), this.context.limits.documentIdleMs)
     this.idleTimer.unref()
   }
 

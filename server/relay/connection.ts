@@ -2,18 +2,21 @@
  * One websocket connection to one board document, as a small state machine:
  *
  *   admitting --(token valid, document loaded)--> open --(close)--> closed
- *       \--(refused)--> closed
+ *       \--(refused, or admission timed out)--> closed
  *
- * While admitting, frames are queued (up to a limit) and replayed once open. Each frame is
- * decoded by the pure protocol functions; anything malformed closes the connection with a named
- * close code. What a role may do is decided here: an observer's updates are refused, never applied.
+ * While admitting, frames are queued (up to a limit) and replayed once open. Every frame is
+ * rate-limited, then decoded by the pure protocol functions; anything malformed closes the
+ * connection with a named close code (see shared/protocol/messages.ts). Updates are screened off
+ * the main thread before they touch the live document, one at a time per connection, in order.
+ * What a role may do is decided here: an observer's updates are refused, never applied.
  */
 import type { Logger } from 'pino'
 import { CloseCode } from '../../shared/protocol/messages'
 import { canWriteBoard, type BoardRole } from '../../shared/board/roles'
 import type { BoardDocument, DocumentPeer } from './boardDocument'
-import type { RelayLimits } from './limits'
+import type { RelayContext } from './context'
 import type { RelaySocket } from './socket'
+import { TokenBucket } from './tokenBucket'
 import { decodeAwarenessUpdate, decodeClientMessage, encodePermissionDenied, isEmptyUpdate } from './protocol'
 
 export type ConnectionState = 'admitting' | 'open' | 'closed'
@@ -24,13 +27,25 @@ export class RelayConnection implements DocumentPeer {
   private document: BoardDocument | null = null
   private role: BoardRole | null = null
   private readonly closeListeners: Array<() => void> = []
+  private readonly messageBucket: TokenBucket
+  private readonly byteBucket: TokenBucket
+  /** Updates received and not yet screened and applied; they are applied in arrival order. */
+  private updatesInFlight = 0
+  private updateChain: Promise<void> = Promise.resolve()
+  /** Set on shutdown: frames are no longer read, updates already received are still applied. */
+  private draining = false
 
   constructor(
     readonly id: string,
+    readonly remoteAddress: string,
     private readonly socket: RelaySocket,
-    private readonly limits: RelayLimits,
+    private readonly context: RelayContext,
     readonly log: Logger,
-  ) {}
+  ) {
+    const { limits } = context
+    this.messageBucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst)
+    this.byteBucket = new TokenBucket(limits.bytesPerSecond, limits.byteBurst)
+  }
 
   get currentState(): ConnectionState {
     return this.state
@@ -42,24 +57,26 @@ export class RelayConnection implements DocumentPeer {
 
   /** A binary frame arrived from the client. */
   receive(frame: Uint8Array): void {
-    switch (this.state) {
-      case 'closed':
-        return
-      case 'admitting':
-        if (this.queued.length >= this.limits.maxFramesBeforeOpen) {
-          this.close(CloseCode.policyViolation, 'too many messages before the connection was admitted')
-          return
-        }
-        this.queued.push(frame)
-        return
-      case 'open':
-        this.handleFrame(frame)
-        return
+    if (this.state === 'closed' || this.draining) return
+    this.context.metrics.bytesIn.inc(frame.length)
+    if (!this.messageBucket.take(1) || !this.byteBucket.take(frame.length)) {
+      this.close(CloseCode.rateLimited, 'sending too much too fast')
+      return
     }
+    if (this.state === 'admitting') {
+      if (this.queued.length >= this.context.limits.maxFramesBeforeOpen) {
+        this.close(CloseCode.policyViolation, 'too many messages before the connection was admitted')
+        return
+      }
+      this.queued.push(frame)
+      return
+    }
+    this.handleFrame(frame)
   }
 
   /** A text frame arrived: the protocol is binary only. */
   receiveText(): void {
+    this.context.metrics.messagesIn.inc({ kind: 'text' })
     this.close(CloseCode.protocolError, 'text frames are not part of the protocol')
   }
 
@@ -78,29 +95,39 @@ export class RelayConnection implements DocumentPeer {
     }
   }
 
+  /**
+   * Stops reading frames and resolves once every update already received is applied (or
+   * refused). The client sends anything later again when it reconnects.
+   */
+  drain(): Promise<void> {
+    this.draining = true
+    return this.updateChain
+  }
+
   /** Admission failed: tell the client why (y-protocols auth message), then close. */
   refuse(code: number, reason: string): void {
     if (this.state === 'closed') return
-    this.log.info({ closeCode: code, reason }, 'connection refused')
     this.socket.send(encodePermissionDenied(reason))
     this.close(code, reason)
   }
 
   send(frame: Uint8Array): void {
     if (this.state === 'closed') return
-    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+    if (this.socket.bufferedAmount > this.context.limits.maxBufferedBytes) {
       // Dropping a frame would leave the client silently stuck; closing makes it resync.
       this.close(CloseCode.slowConsumer, 'too far behind; reconnect to resync')
       return
     }
+    this.context.metrics.messagesOut.inc()
+    this.context.metrics.bytesOut.inc(frame.length)
     this.socket.send(frame)
   }
 
   close(code: number, reason: string): void {
     if (this.state === 'closed') return
-    if (code !== CloseCode.normal && code !== CloseCode.goingAway) {
-      this.log.warn({ closeCode: code, reason }, 'closing connection')
-    }
+    this.context.metrics.closes.inc({ code: String(code) })
+    const level = code === CloseCode.normal || code === CloseCode.goingAway ? 'info' : 'warn'
+    this.log[level]({ closeCode: code, reason }, 'closing connection')
     this.socket.close(code, reason)
     this.transportClosed()
   }
@@ -119,10 +146,12 @@ export class RelayConnection implements DocumentPeer {
     if (!document || !this.role) return
     const decoded = decodeClientMessage(frame)
     if (!decoded.ok) {
+      this.context.metrics.messagesIn.inc({ kind: 'malformed' })
       this.close(CloseCode.protocolError, `malformed message: ${decoded.error}`)
       return
     }
     const message = decoded.message
+    this.context.metrics.messagesIn.inc({ kind: message.kind })
     switch (message.kind) {
       case 'syncStep1':
         document.answerSyncStep1(this, message.stateVector).catch((error: unknown) => {
@@ -132,7 +161,7 @@ export class RelayConnection implements DocumentPeer {
         return
       case 'syncStep2':
       case 'syncUpdate':
-        this.applyUpdate(document, message.update)
+        this.receiveUpdate(document, message.update)
         return
       case 'awareness':
         this.applyAwareness(document, message.update)
@@ -147,20 +176,57 @@ export class RelayConnection implements DocumentPeer {
     }
   }
 
-  private applyUpdate(document: BoardDocument, update: Uint8Array): void {
+  private receiveUpdate(document: BoardDocument, update: Uint8Array): void {
     if (!this.role || !canWriteBoard(this.role)) {
-      if (!isEmptyUpdate(update)) this.socket.send(encodePermissionDenied('observers cannot change the board'))
+      if (!isEmptyUpdate(update)) {
+        this.context.metrics.updatesRejected.inc({ reason: 'observer' })
+        this.socket.send(encodePermissionDenied('observers cannot change the board'))
+      }
       return
     }
+    if (isEmptyUpdate(update)) return
+    if (this.updatesInFlight >= this.context.limits.maxQueuedUpdates) {
+      this.close(CloseCode.rateLimited, 'too many updates waiting to be applied')
+      return
+    }
+    this.updatesInFlight++
+    this.updateChain = this.updateChain.then(async () => {
+      const verdict = await this.context.screen.check(update)
+      this.updatesInFlight--
+      if (this.state !== 'open') return
+      if (!verdict.ok) {
+        this.context.metrics.updatesRejected.inc({ reason: verdict.reason })
+        if (verdict.reason === 'over-budget') this.close(CloseCode.policyViolation, 'update too costly to decode')
+        else if (verdict.reason === 'malformed') this.close(CloseCode.protocolError, 'malformed update')
+        else this.close(CloseCode.goingAway, 'server is restarting')
+        return
+      }
+      this.applyScreenedUpdate(document, update)
+    })
+  }
+
+  private applyScreenedUpdate(document: BoardDocument, update: Uint8Array): void {
     try {
       document.applyPeerUpdate(this, update)
     } catch (error) {
-      this.log.warn({ err: error }, 'update did not decode')
+      this.context.metrics.updatesRejected.inc({ reason: 'malformed' })
+      this.log.warn({ err: error }, 'update did not apply')
       this.close(CloseCode.protocolError, 'malformed update')
+      return
+    }
+    if (document.pendingUpdateBytes > this.context.limits.maxPendingUpdateBytes) {
+      // Updates whose dependencies never arrive would otherwise pile up in memory.
+      document.dropPendingUpdates()
+      this.context.metrics.updatesRejected.inc({ reason: 'missing-dependencies' })
+      this.close(CloseCode.policyViolation, 'updates with missing dependencies; reconnect to resync')
     }
   }
 
   private applyAwareness(document: BoardDocument, update: Uint8Array): void {
+    if (update.length > this.context.limits.maxAwarenessBytes) {
+      this.close(CloseCode.messageTooBig, 'awareness state too large')
+      return
+    }
     const decoded = decodeAwarenessUpdate(update)
     if (!decoded.ok) {
       this.close(CloseCode.protocolError, `malformed awareness: ${decoded.error}`)

@@ -11,7 +11,7 @@ import type { TokenAuthority } from '../auth/tokens'
 import type { Storage } from '../storage/storage'
 import { BoardDocument } from './boardDocument'
 import { RelayConnection } from './connection'
-import type { RelayLimits } from './limits'
+import type { RelayContext } from './context'
 import type { RelaySocket } from './socket'
 
 export interface ConnectionRequest {
@@ -26,18 +26,23 @@ export interface RelayStats {
   documents: number
 }
 
+/** Why an upgrade is refused before a connection is made. */
+export type UpgradeRefusal = 'too-many-from-address' | 'too-many-pending' | 'shutting-down'
+
 export class Relay {
   private readonly connections = new Set<RelayConnection>()
   /** Loaded (or loading) documents by name. */
   private readonly documents = new Map<string, Promise<BoardDocument>>()
   /** Documents being unloaded; a new connection waits for the unload before loading again. */
   private readonly unloading = new Map<string, Promise<void>>()
+  private readonly connectionsByAddress = new Map<string, number>()
+  private pendingConnections = 0
   private shuttingDown = false
 
   constructor(
     private readonly storage: Storage,
     private readonly tokens: TokenAuthority,
-    private readonly limits: RelayLimits,
+    private readonly context: RelayContext,
     private readonly log: Logger,
   ) {}
 
@@ -45,21 +50,56 @@ export class Relay {
     return { connections: this.connections.size, documents: this.documents.size }
   }
 
+  /** Checked before a websocket upgrade: caps connections per address and unadmitted ones. */
+  checkUpgrade(remoteAddress: string): UpgradeRefusal | null {
+    if (this.shuttingDown) return 'shutting-down'
+    if ((this.connectionsByAddress.get(remoteAddress) ?? 0) >= this.context.limits.maxConnectionsPerAddress) {
+      return 'too-many-from-address'
+    }
+    if (this.pendingConnections >= this.context.limits.maxPendingConnections) return 'too-many-pending'
+    return null
+  }
+
   /** Takes a new socket. Returns the connection the transport feeds frames and close events to. */
   accept(socket: RelaySocket, request: ConnectionRequest): RelayConnection {
     const connectionId = randomUUID()
     const log = this.log.child({ connectionId, remoteAddress: request.remoteAddress })
-    const connection = new RelayConnection(connectionId, socket, this.limits, log)
+    const connection = new RelayConnection(connectionId, request.remoteAddress, socket, this.context, log)
+    const address = request.remoteAddress
     this.connections.add(connection)
-    connection.onClosed(() => this.connections.delete(connection))
+    this.connectionsByAddress.set(address, (this.connectionsByAddress.get(address) ?? 0) + 1)
+    this.pendingConnections++
+    this.context.metrics.connections.set(this.connections.size)
+    let pending = true
+    const admitted = () => {
+      if (pending) this.pendingConnections--
+      pending = false
+    }
+    connection.onClosed(() => {
+      admitted()
+      this.connections.delete(connection)
+      const remaining = (this.connectionsByAddress.get(address) ?? 1) - 1
+      if (remaining > 0) this.connectionsByAddress.set(address, remaining)
+      else this.connectionsByAddress.delete(address)
+      this.context.metrics.connections.set(this.connections.size)
+    })
     if (this.shuttingDown) {
       connection.close(CloseCode.goingAway, 'server is shutting down')
       return connection
     }
-    void this.admit(connection, request).catch((error: unknown) => {
-      log.error({ err: error }, 'admission failed')
-      connection.close(CloseCode.internalError, 'internal error')
-    })
+    const admissionTimer = setTimeout(() => {
+      if (connection.currentState === 'admitting') connection.close(CloseCode.policyViolation, 'admission timed out')
+    }, this.context.limits.admissionTimeoutMs)
+    admissionTimer.unref()
+    void this.admit(connection, request)
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'admission failed')
+        connection.close(CloseCode.internalError, 'internal error')
+      })
+      .finally(() => {
+        clearTimeout(admissionTimer)
+        admitted()
+      })
     return connection
   }
 
@@ -109,13 +149,17 @@ export class Relay {
         loading = BoardDocument.load(
           name,
           this.storage,
-          this.limits,
+          this.context,
           log,
           (document) => this.unloadDocument(document),
           (document, error) => this.handleStorageFailure(document, error),
         )
         this.documents.set(name, loading)
-        loading.catch(() => this.documents.delete(name))
+        this.context.metrics.documentsLoaded.set(this.documents.size)
+        loading.catch(() => {
+          this.documents.delete(name)
+          this.context.metrics.documentsLoaded.set(this.documents.size)
+        })
       }
       const document = await loading
       if (document.isClosed) continue
@@ -134,6 +178,7 @@ export class Relay {
       })
     this.unloading.set(document.name, unload)
     this.documents.delete(document.name)
+    this.context.metrics.documentsLoaded.set(this.documents.size)
   }
 
   /**
@@ -144,19 +189,26 @@ export class Relay {
   private handleStorageFailure(document: BoardDocument, error: unknown): void {
     this.log.error({ err: error, boardId: document.name }, 'storing updates failed; closing the document')
     this.documents.delete(document.name)
+    this.context.metrics.documentsLoaded.set(this.documents.size)
     document.closeAllPeers(CloseCode.storageUnavailable, 'the board could not be saved; reconnecting')
     const unload = document.unload().finally(() => this.unloading.delete(document.name))
     this.unloading.set(document.name, unload)
   }
 
-  /** Stops admitting, stores everything, closes every connection with a retryable code. */
+  /**
+   * Stops admitting, applies the updates already received, stores everything, and closes every
+   * connection with a retryable code so clients reconnect to the restarted server.
+   */
   async shutdown(): Promise<void> {
     this.shuttingDown = true
+    await Promise.allSettled([...this.connections].map((connection) => connection.drain()))
     const documents = await Promise.allSettled([...this.documents.values()])
+    await Promise.allSettled(documents.map((result) => (result.status === 'fulfilled' ? result.value.flush() : undefined)))
     for (const connection of [...this.connections]) connection.close(CloseCode.goingAway, 'server is restarting')
     for (const result of documents) {
       if (result.status === 'fulfilled') this.unloadDocument(result.value)
     }
     await Promise.allSettled([...this.unloading.values()])
+    await this.context.screen.close()
   }
 }

@@ -50,7 +50,7 @@ export class SqliteStorage implements Storage {
     this.db = new Database(filename)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = FULL')
-    this.db.pragma('busy_timeout = 2000')
+    this.db.pragma('busy_timeout = 200')
     this.db.exec(SCHEMA)
     this.statements = {
       insertBoard: this.db.prepare(

@@ -12,6 +12,14 @@ import type { RelaySocket } from '../relay/socket'
 
 const SYNC_PATH_PREFIX = '/sync/'
 const PING_INTERVAL_MS = 30_000
+/** After sending a close frame, how long a peer has to answer before its socket is destroyed. */
+const CLOSE_GRACE_MS = 2_000
+
+const UPGRADE_REFUSALS = {
+  'too-many-from-address': '429 Too Many Requests',
+  'too-many-pending': '503 Service Unavailable',
+  'shutting-down': '503 Service Unavailable',
+} as const
 
 export interface WsTransportOptions {
   maxFrameBytes: number
@@ -31,6 +39,10 @@ function adapt(socket: WebSocket): RelaySocket {
     close: (code, reason) => {
       // Close reasons are limited to 123 bytes by the websocket protocol.
       socket.close(code, Buffer.from(reason).subarray(0, 123).toString())
+      // A peer that does not read (a slow consumer) never answers the close frame: bound the wait.
+      setTimeout(() => {
+        if (socket.readyState !== socket.CLOSED) socket.terminate()
+      }, CLOSE_GRACE_MS).unref()
     },
     get bufferedAmount() {
       return socket.bufferedAmount
@@ -56,6 +68,7 @@ export class WsTransport {
     private readonly relay: Relay,
     private readonly log: Logger,
     options: WsTransportOptions,
+    private readonly onUpgradeRefused: (reason: keyof typeof UPGRADE_REFUSALS) => void = () => {},
   ) {
     this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false })
     this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS)
@@ -68,6 +81,13 @@ export class WsTransport {
       const url = new URL(request.url ?? '/', 'http://localhost')
       if (!url.pathname.startsWith(SYNC_PATH_PREFIX)) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+        return
+      }
+      const refusal = this.relay.checkUpgrade(request.socket.remoteAddress ?? 'unknown')
+      if (refusal) {
+        this.onUpgradeRefused(refusal)
+        this.log.warn({ remoteAddress: request.socket.remoteAddress, reason: refusal }, 'websocket upgrade refused')
+        socket.end(`HTTP/1.1 ${UPGRADE_REFUSALS[refusal]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
         return
       }
       this.server.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request, url))
