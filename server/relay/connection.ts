@@ -40,7 +40,8 @@ export class RelayConnection implements DocumentPeer {
     readonly remoteAddress: string,
     private readonly socket: RelaySocket,
     private readonly context: RelayContext,
-    readonly log: Logger,
+    /** Carries the connection id and address; the board id is added once the name is valid. */
+    public log: Logger,
   ) {
     const { limits } = context
     this.messageBucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst)

@@ -109,6 +109,7 @@ export class Relay {
       return
     }
     const boardId = request.docName
+    connection.log = connection.log.child({ boardId })
     const check = await this.tokens.verify(request.token, boardId)
     if (!check.ok) {
       connection.refuse(CloseCode.unauthorized, check.reason)
@@ -124,7 +125,7 @@ export class Relay {
     try {
       document = await this.openDocument(boardId)
     } catch (error) {
-      log.error({ err: error, boardId }, 'document could not be loaded')
+      log.error({ err: error }, 'document could not be loaded')
       connection.refuse(CloseCode.storageUnavailable, 'the board could not be loaded; try again')
       return
     }
@@ -133,7 +134,7 @@ export class Relay {
       return
     }
     connection.open(document, check.grant.role)
-    log.info({ boardId, role: check.grant.role }, 'connection opened')
+    log.info({ role: check.grant.role }, 'connection opened')
   }
 
   private async openDocument(name: string): Promise<BoardDocument> {

@@ -131,6 +131,32 @@ describe.skipIf(!available)('a board in two browsers', () => {
     await bea.screenshot({ path: 'docs/screenshots/core-member-sees-note-and-cursor.png' })
   })
 
+  test('a member follows another member’s viewport from tldraw’s people menu', async () => {
+    await bea.locator('.tlui-people-menu__avatars-button').click()
+    const adaItem = bea.locator('.tlui-people-menu__item', { hasText: 'Ada' })
+    await adaItem.locator('.tlui-people-menu__item__follow').click()
+    await bea.keyboard.press('Escape')
+    const adaUserId = await ada.evaluate(() => window.__thinkTogether!.editor.user.getId())
+    expect(await bea.evaluate(() => window.__thinkTogether!.editor.getInstanceState().followingUserId)).toBe(adaUserId)
+    // Ada moves her view far away; Bea's camera goes with it.
+    await ada.evaluate(() => {
+      window.__thinkTogether!.editor.setCamera({ x: -4000, y: -3000, z: 1 })
+    })
+    const viewCenter = () => {
+      const { x, y } = window.__thinkTogether!.editor.getViewportPageBounds().center
+      return { x: Math.round(x), y: Math.round(y) }
+    }
+    const adaCenter = await ada.evaluate(viewCenter)
+    expect(adaCenter).toEqual({ x: 4640, y: 3400 })
+    await expect.poll(() => bea.evaluate(viewCenter), { timeout: 10_000 }).toEqual(adaCenter)
+    await bea.evaluate(() => {
+      window.__thinkTogether!.editor.stopFollowingUser()
+    })
+    await ada.evaluate(() => {
+      window.__thinkTogether!.editor.setCamera({ x: 0, y: 0, z: 1 })
+    })
+  })
+
   test('after a reload the note is still there', async () => {
     await bea.reload()
     await waitForSynced(bea)
