@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { createServer } from 'node:net'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
 const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')
@@ -32,15 +33,36 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true })
 }
 
+/** A port that was free a moment ago, so the server's port is known even when it logs little. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number }
+      probe.close(() => resolvePromise(port))
+    })
+  })
+}
+
+async function isHealthy(port: number): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200
+  } catch {
+    return false
+  }
+}
+
 export async function startServerProcess(
   options: { dataDir?: string; env?: Record<string, string>; port?: number; serveClient?: boolean } = {},
 ): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? makeDataDir()
+  const requestedPort = options.port ?? (await freePort())
   const child = spawn(process.execPath, [TSX_CLI, join(ROOT, 'server', 'main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
-      PORT: String(options.port ?? 0),
+      PORT: String(requestedPort),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
@@ -78,6 +100,17 @@ export async function startServerProcess(
       clearTimeout(timer)
       reject(new Error(`server exited with ${code} before listening: ${stderr}`))
     })
+    // With LOG_LEVEL above info there is no 'server listening' line: ask the server instead.
+    const poll = async () => {
+      while (child.exitCode === null) {
+        if (await isHealthy(requestedPort)) {
+          clearTimeout(timer)
+          return resolvePromise(requestedPort)
+        }
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    }
+    void poll()
   })
   const url = `http://127.0.0.1:${port}`
   return {
