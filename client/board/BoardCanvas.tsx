@@ -85,7 +85,7 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
   const deniedReason = useConnectionStore((state) => (state.status === 'denied' ? state.deniedReason : null))
 
   const boardContext = useMemo<BoardContextValue | null>(
-    () => (connection ? { doc: connection.doc, role, initialTitle: title } : null),
+    () => (connection ? { doc: connection.doc, controlDoc: connection.controlDoc, role, initialTitle: title } : null),
     [connection, role, title],
   )
 
@@ -98,7 +98,13 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
       const stopRefreshingPresence = useIdentityStore.subscribe((identity, previous) => {
         if (identity.name !== previous.name || identity.color !== previous.color) presence.refreshUser()
       })
-      const hideFromTests = exposeBoardForTests({ editor, doc: connection.doc, provider: connection.provider })
+      const hideFromTests = exposeBoardForTests({
+        editor,
+        doc: connection.doc,
+        provider: connection.provider,
+        controlDoc: connection.controlDoc,
+        controlProvider: connection.controlProvider,
+      })
       return () => {
         hideFromTests()
         stopRefreshingPresence()

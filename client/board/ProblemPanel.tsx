@@ -11,9 +11,9 @@ import { useBoardContext } from './boardContext'
 import { useBoardText } from './useBoardText'
 
 export function ProblemPanel() {
-  const { doc, initialTitle } = useBoardContext()
-  const title = useBoardText(doc, BOARD_TITLE_KEY) || initialTitle
-  const problem = useBoardText(doc, BOARD_PROBLEM_KEY)
+  const { controlDoc, initialTitle } = useBoardContext()
+  const title = useBoardText(controlDoc, BOARD_TITLE_KEY) || initialTitle
+  const problem = useBoardText(controlDoc, BOARD_PROBLEM_KEY)
   const isExpanded = usePanelStore((state) => state.isProblemExpanded)
   const setExpanded = usePanelStore((state) => state.setProblemExpanded)
   const problemId = 'tt-problem-text'

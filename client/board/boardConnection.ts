@@ -18,6 +18,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { TLDRAW_RECORDS_MAP } from '../../shared/board/docLayout'
+import { controlDocName } from '../../shared/board/docNames'
 import { createBoardAssetStore } from './assetStore'
 import { shouldReconnectAfterClose, trackConnectionStatus } from './connectionStatus'
 import { createTldrawIdentity, type TldrawIdentity } from './tldrawUser'
@@ -37,8 +38,12 @@ export interface BoardConnectionOptions {
 export type BoardProblem = 'newerVersion' | 'unreadable'
 
 export interface BoardConnection {
+  /** The canvas document: shapes, cards, threads, reactions, members. */
   readonly doc: Y.Doc
   readonly provider: WebsocketProvider
+  /** The control document: title and problem statement (facilitators write it). */
+  readonly controlDoc: Y.Doc
+  readonly controlProvider: WebsocketProvider
   readonly store: TLStore
   readonly identity: TldrawIdentity
   /** Resolves once the store shows the board; rejects with the binding's error if it cannot. */
@@ -83,6 +88,13 @@ export function openBoardConnection(
     params: { token },
     shouldReconnect: shouldReconnectAfterClose,
   })
+  const controlDoc = new Y.Doc()
+  const controlLocalCopy = new IndexeddbPersistence(`think-together:${controlDocName(boardId)}`, controlDoc)
+  const controlProvider = new WebsocketProvider(syncServerUrl(), controlDocName(boardId), controlDoc, {
+    params: { token },
+    shouldReconnect: shouldReconnectAfterClose,
+    disableBc: true,
+  })
   const stopTrackingStatus = trackConnectionStatus(provider)
   const identity = createTldrawIdentity()
   const store = createTLStore({
@@ -111,6 +123,8 @@ export function openBoardConnection(
   return {
     doc,
     provider,
+    controlDoc,
+    controlProvider,
     store,
     identity,
     whenBound,
@@ -119,7 +133,10 @@ export function openBoardConnection(
       binding?.dispose()
       stopTrackingStatus()
       provider.destroy()
+      controlProvider.destroy()
       void localCopy.destroy()
+      void controlLocalCopy.destroy()
+      controlDoc.destroy()
       identity.dispose()
       store.dispose()
       doc.destroy()

@@ -7,7 +7,10 @@ import type * as Y from 'yjs'
 import type { BoardRole } from '../../shared/board/roles'
 
 export interface BoardContextValue {
+  /** The canvas document. */
   readonly doc: Y.Doc
+  /** The control document (title, problem statement). */
+  readonly controlDoc: Y.Doc
   readonly role: BoardRole
   /** The title the server confirmed, shown until the document's own title has synced. */
   readonly initialTitle: string

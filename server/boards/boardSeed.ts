@@ -1,6 +1,7 @@
 /**
- * The first update of a new board's document: its title and problem statement, as Y.Texts in the
- * `board` map, so every member sees them at once and later edits to them merge.
+ * The first update of a new board's control document: its title and problem statement, as
+ * Y.Texts in the `board` map, so every member sees them at once and a facilitator's later edits
+ * merge.
  */
 import * as Y from 'yjs'
 import { BOARD_MAP, BOARD_PROBLEM_KEY, BOARD_TITLE_KEY } from '../../shared/board/docLayout'

@@ -14,6 +14,7 @@ import type { Logger } from 'pino'
 import { MAX_PROBLEM_LENGTH, MAX_TITLE_LENGTH } from '../../shared/board/docLayout'
 import { BOARD_ROLES, canWriteBoard, type BoardRole } from '../../shared/board/roles'
 import { isValidBoardId } from '../../shared/board/boardId'
+import { controlDocName } from '../../shared/board/docNames'
 import type { TokenAuthority } from '../auth/tokens'
 import type { Storage } from '../storage/storage'
 import { encodeBoardSeed } from '../boards/boardSeed'
@@ -119,7 +120,9 @@ export class BoardsApi {
     }
     const id = randomBytes(16).toString('base64url')
     const { title, problem } = parsed.data
-    await this.options.storage.createBoard({ id, title, problem, createdAt: Date.now() }, encodeBoardSeed(title, problem))
+    await this.options.storage.createBoard({ id, title, problem, createdAt: Date.now() }, [
+      { docName: controlDocName(id), update: encodeBoardSeed(title, problem) },
+    ])
     const base = this.options.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`
     const links = {} as Record<BoardRole, string>
     for (const role of BOARD_ROLES) {

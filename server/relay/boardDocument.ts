@@ -294,7 +294,8 @@ export class BoardDocument {
     for (const peer of this.peers) if (peer !== origin) peer.send(frame)
   }
 
-  private startIdleTimer(): void {
+  /** Starts the countdown to unloading; a new peer cancels it. */
+  startIdleTimer(): void {
     this.cancelIdleTimer()
     if (this.closed) return
     this.idleTimer = setTimeout(() => this.onIdle(this), this.context.limits.documentIdleMs)

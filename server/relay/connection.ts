@@ -12,7 +12,6 @@
  */
 import type { Logger } from 'pino'
 import { CloseCode } from '../../shared/protocol/messages'
-import { canWriteBoard, type BoardRole } from '../../shared/board/roles'
 import type { BoardDocument, DocumentPeer } from './boardDocument'
 import type { RelayContext } from './context'
 import type { RelaySocket } from './socket'
@@ -21,11 +20,18 @@ import { decodeAwarenessUpdate, decodeClientMessage, encodePermissionDenied, isE
 
 export type ConnectionState = 'admitting' | 'open' | 'closed'
 
+export interface DocumentAccess {
+  canWrite: boolean
+  /** Sent (auth permission-denied) when a read-only connection sends a change. */
+  deniedReason: string
+}
+
 export class RelayConnection implements DocumentPeer {
   private state: ConnectionState = 'admitting'
   private queued: Uint8Array[] = []
   private document: BoardDocument | null = null
-  private role: BoardRole | null = null
+  /** What the connection may do in its document; null until admitted. */
+  private access: DocumentAccess | null = null
   private readonly closeListeners: Array<() => void> = []
   private readonly messageBucket: TokenBucket
   private readonly byteBucket: TokenBucket
@@ -82,11 +88,11 @@ export class RelayConnection implements DocumentPeer {
   }
 
   /** Admission succeeded: join the document and handle what the client sent meanwhile. */
-  open(document: BoardDocument, role: BoardRole): void {
+  open(document: BoardDocument, access: DocumentAccess): void {
     if (this.state !== 'admitting') return
     this.state = 'open'
     this.document = document
-    this.role = role
+    this.access = access
     document.addPeer(this)
     const queued = this.queued
     this.queued = []
@@ -144,7 +150,7 @@ export class RelayConnection implements DocumentPeer {
 
   private handleFrame(frame: Uint8Array): void {
     const document = this.document
-    if (!document || !this.role) return
+    if (!document || !this.access) return
     const decoded = decodeClientMessage(frame)
     if (!decoded.ok) {
       this.context.metrics.messagesIn.inc({ kind: 'malformed' })
@@ -178,10 +184,10 @@ export class RelayConnection implements DocumentPeer {
   }
 
   private receiveUpdate(document: BoardDocument, update: Uint8Array): void {
-    if (!this.role || !canWriteBoard(this.role)) {
+    if (!this.access?.canWrite) {
       if (!isEmptyUpdate(update)) {
-        this.context.metrics.updatesRejected.inc({ reason: 'observer' })
-        this.socket.send(encodePermissionDenied('observers cannot change the board'))
+        this.context.metrics.updatesRejected.inc({ reason: 'read-only' })
+        this.socket.send(encodePermissionDenied(this.access?.deniedReason ?? 'read only'))
       }
       return
     }

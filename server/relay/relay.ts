@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { CloseCode } from '../../shared/protocol/messages'
-import { isValidBoardId } from '../../shared/board/boardId'
+import { canWriteDoc, parseDocName, type BoardDocName } from '../../shared/board/docNames'
+import type { BoardRole } from '../../shared/board/roles'
 import type { TokenAuthority } from '../auth/tokens'
 import type { Storage } from '../storage/storage'
 import { BoardDocument } from './boardDocument'
@@ -28,6 +29,15 @@ export interface RelayStats {
 
 /** Why an upgrade is refused before a connection is made. */
 export type UpgradeRefusal = 'too-many-from-address' | 'too-many-pending' | 'shutting-down'
+
+const DENIED_REASONS = {
+  canvas: 'observers cannot change the board',
+  control: 'only facilitators can change this',
+} as const
+
+function accessFor(role: BoardRole, doc: BoardDocName) {
+  return { canWrite: canWriteDoc(role, doc.kind), deniedReason: DENIED_REASONS[doc.kind] }
+}
 
 export class Relay {
   private readonly connections = new Set<RelayConnection>()
@@ -104,12 +114,13 @@ export class Relay {
   }
 
   private async admit(connection: RelayConnection, request: ConnectionRequest): Promise<void> {
-    if (!isValidBoardId(request.docName)) {
+    const parsed = parseDocName(request.docName)
+    if (!parsed) {
       connection.refuse(CloseCode.badDocumentName, 'invalid board name')
       return
     }
-    const boardId = request.docName
-    connection.log = connection.log.child({ boardId })
+    const { boardId } = parsed
+    connection.log = connection.log.child({ boardId, doc: parsed.kind })
     const check = await this.tokens.verify(request.token, boardId)
     if (!check.ok) {
       connection.refuse(CloseCode.unauthorized, check.reason)
@@ -123,7 +134,7 @@ export class Relay {
     }
     let document: BoardDocument
     try {
-      document = await this.openDocument(boardId)
+      document = await this.openDocument(request.docName)
     } catch (error) {
       log.error({ err: error }, 'document could not be loaded')
       connection.refuse(CloseCode.storageUnavailable, 'the board could not be loaded; try again')
@@ -133,8 +144,22 @@ export class Relay {
       if (document.peerCount === 0) this.unloadDocument(document)
       return
     }
-    connection.open(document, check.grant.role)
+    connection.open(document, accessFor(check.grant.role, parsed))
     log.info({ role: check.grant.role }, 'connection opened')
+  }
+
+  /**
+   * Changes a document on the server's own behalf (for what members may not do themselves, such
+   * as inserting an anonymous card). Resolves once the change is stored and relayed.
+   */
+  async changeDocument<T>(docName: string, change: (document: BoardDocument) => T): Promise<T> {
+    if (this.shuttingDown) throw new Error('server is shutting down')
+    const document = await this.openDocument(docName)
+    const result = change(document)
+    await document.flush()
+    if (document.isFailed) throw new Error('the change could not be stored')
+    if (document.peerCount === 0) document.startIdleTimer()
+    return result
   }
 
   private async openDocument(name: string): Promise<BoardDocument> {

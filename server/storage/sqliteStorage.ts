@@ -4,7 +4,7 @@
  * power cut. better-sqlite3 is synchronous: each method does its work before its promise is made.
  */
 import Database from 'better-sqlite3'
-import type { BoardRecord, Storage, StoredAsset, StoredDocument } from './storage'
+import type { BoardRecord, InitialDocument, Storage, StoredAsset, StoredDocument } from './storage'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS boards (
@@ -79,10 +79,10 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  async createBoard(board: BoardRecord, initialUpdate: Uint8Array): Promise<void> {
+  async createBoard(board: BoardRecord, initialDocuments: InitialDocument[]): Promise<void> {
     this.db.transaction(() => {
       this.statements.insertBoard.run(board)
-      this.statements.insertUpdate.run(board.id, initialUpdate)
+      for (const { docName, update } of initialDocuments) this.statements.insertUpdate.run(docName, update)
     })()
   }
 

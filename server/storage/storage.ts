@@ -19,14 +19,19 @@ export interface StoredDocument {
   lastSeq: number
 }
 
+export interface InitialDocument {
+  docName: string
+  update: Uint8Array
+}
+
 export interface StoredAsset {
   mimeType: string
   data: Uint8Array
 }
 
 export interface Storage {
-  /** Creates a board and its document's first update in one transaction. */
-  createBoard(board: BoardRecord, initialUpdate: Uint8Array): Promise<void>
+  /** Creates a board and the first update of each of its documents, in one transaction. */
+  createBoard(board: BoardRecord, initialDocuments: InitialDocument[]): Promise<void>
   getBoard(id: string): Promise<BoardRecord | null>
 
   /** Throws when the document cannot be read; never answers "empty" for a failed read. */

@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { TokenAuthority } from '../../server/auth/tokens'
 import { CloseCode } from '../../shared/protocol/messages'
 import { BOARD_MAP } from '../../shared/board/docLayout'
+import { controlDocName } from '../../shared/board/docNames'
 import { startServerProcess, removeDataDir, type ServerProcess } from '../helpers/serverProcess'
 import { connectClient, createBoard, sleep, waitFor, waitForSync, type TestClient } from '../helpers/boardClient'
 
@@ -37,7 +38,6 @@ describe('sync between members', () => {
     const a = client(board.id, board.tokens.facilitator)
     const b = client(board.id, board.tokens.member)
     await Promise.all([waitForSync(a), waitForSync(b)])
-    expect(b.doc.getMap(BOARD_MAP).get('title')?.toString()).toBe('How do we hand over patients safely?')
 
     a.doc.getMap('shapes').set('shape:1', { x: 1, y: 2, text: 'from a' })
     b.doc.getArray('list').push(['from b'])
@@ -76,7 +76,7 @@ describe('access: tokens are checked on every connection', () => {
     expect(c.closeCodes[0]).toBe(CloseCode.unauthorized)
     expect(c.denials).toContain(reason)
     // Nothing of the document was sent before the refusal.
-    expect(c.doc.getMap(BOARD_MAP).size).toBe(0)
+    expect(c.doc.share.size).toBe(0)
     expect(c.provider.synced).toBe(false)
   }
 
@@ -128,6 +128,27 @@ describe('access: tokens are checked on every connection', () => {
     await waitForSync(fresh)
     expect(fresh.doc.getMap('shapes').has('shape:marker')).toBe(true)
     expect(fresh.doc.getMap('shapes').has('shape:evil')).toBe(false)
+  })
+
+  test('the control document (title, problem) is read by every role and written only by facilitators', async () => {
+    const board = await createBoard(server.url)
+    const facilitator = client(controlDocName(board.id), board.tokens.facilitator)
+    const member = client(controlDocName(board.id), board.tokens.member)
+    const observer = client(controlDocName(board.id), board.tokens.observer)
+    await Promise.all([waitForSync(facilitator), waitForSync(member), waitForSync(observer)])
+    for (const c of [facilitator, member, observer]) {
+      expect(c.doc.getMap(BOARD_MAP).get('title')?.toString()).toBe('How do we hand over patients safely?')
+    }
+    member.doc.getMap(BOARD_MAP).set('title', new Y.Text('hijacked by a member'))
+    await waitFor(() => member.denials.length > 0, 5000, 'member refused')
+    expect(member.denials[0]).toMatch(/only facilitators/)
+    const problem = facilitator.doc.getMap(BOARD_MAP).get('problem') as Y.Text
+    problem.insert(problem.length, ' Edited by the facilitator.')
+    await waitFor(() => observer.doc.getMap(BOARD_MAP).get('problem')?.toString().endsWith('Edited by the facilitator.') ?? false, 5000, 'edit')
+    expect(observer.doc.getMap(BOARD_MAP).get('title')?.toString()).toBe('How do we hand over patients safely?')
+    const fresh = client(controlDocName(board.id), board.tokens.observer)
+    await waitForSync(fresh)
+    expect(fresh.doc.getMap(BOARD_MAP).get('title')?.toString()).toBe('How do we hand over patients safely?')
   })
 
   test('an observer still receives live changes', async () => {

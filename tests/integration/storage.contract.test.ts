@@ -34,10 +34,12 @@ function update(text: string): Uint8Array {
 describe.each(backends)('storage contract: %s', (_name, makeBackend) => {
   test('a created board is readable with its first update, and unknown boards are null', async () => {
     const storage = makeBackend().open()
-    await storage.createBoard({ id: 'b1', title: 'T', problem: 'P', createdAt: 1 }, update('seed'))
+    await storage.createBoard({ id: 'b1', title: 'T', problem: 'P', createdAt: 1 }, [
+      { docName: 'b1.control', update: update('seed') },
+    ])
     expect(await storage.getBoard('b1')).toEqual({ id: 'b1', title: 'T', problem: 'P', createdAt: 1 })
     expect(await storage.getBoard('nope')).toBeNull()
-    const stored = await storage.loadDocument('b1')
+    const stored = await storage.loadDocument('b1.control')
     expect(stored.snapshot).toBeNull()
     expect(stored.updates).toHaveLength(1)
     await storage.close()

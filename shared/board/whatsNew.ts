@@ -1,0 +1,76 @@
+/**
+ * "What's new since your last visit": the cards, links and replies that others added or changed
+ * after a moment, oldest first, read from a canvas document.
+ */
+import * as Y from 'yjs'
+import { TLDRAW_RECORDS_MAP } from './docLayout'
+import { listCards, listThreads, type Person } from './boardModel'
+import { readLinkMeta } from './links'
+
+export interface ChangeItem {
+  /** Stable key for marking the item as seen. */
+  key: string
+  kind: 'card' | 'link' | 'reply'
+  /** The card id, link shape id, or (for a reply) its thread's anchor id. */
+  targetId: string
+  change: 'added' | 'changed'
+  at: number
+  by: Person | null
+  text: string
+}
+
+interface ShapeRecordLike {
+  id: string
+  typeName: string
+  type: string
+  meta?: unknown
+}
+
+export function changesSince(doc: Y.Doc, since: number, myId: string): ChangeItem[] {
+  const items: ChangeItem[] = []
+  for (const card of listCards(doc)) {
+    if (card.updatedAt <= since) continue
+    const byMe = card.lastEditor ? card.lastEditor.id === myId : card.author?.id === myId
+    if (byMe) continue
+    const added = card.createdAt > since
+    items.push({
+      key: `${card.id}@${card.updatedAt}`,
+      kind: 'card',
+      targetId: card.id,
+      change: added ? 'added' : 'changed',
+      at: card.updatedAt,
+      by: added ? card.author : (card.lastEditor ?? card.author),
+      text: card.text,
+    })
+  }
+  for (const value of doc.getMap<ShapeRecordLike>(TLDRAW_RECORDS_MAP).values()) {
+    if (value?.typeName !== 'shape' || value.type !== 'arrow') continue
+    const link = readLinkMeta(value.meta)
+    if (!link || link.updatedAt <= since || link.updatedBy?.id === myId) continue
+    items.push({
+      key: `${value.id}@${link.updatedAt}`,
+      kind: 'link',
+      targetId: value.id,
+      change: link.createdAt > since ? 'added' : 'changed',
+      at: link.updatedAt,
+      by: link.updatedBy,
+      text: link.linkType,
+    })
+  }
+  for (const thread of listThreads(doc)) {
+    for (const reply of thread.replies) {
+      const at = reply.editedAt ?? reply.createdAt
+      if (at <= since || reply.author.id === myId || reply.deleted) continue
+      items.push({
+        key: `${reply.id}@${at}`,
+        kind: 'reply',
+        targetId: thread.anchorId,
+        change: reply.createdAt > since ? 'added' : 'changed',
+        at,
+        by: reply.author,
+        text: reply.text,
+      })
+    }
+  }
+  return items.sort((a, b) => a.at - b.at)
+}
