@@ -15,6 +15,7 @@ import type { RelayContext } from './relay/context'
 import { RelayMetrics } from './metrics/relayMetrics'
 import { WsTransport } from './transport/wsTransport'
 import { BoardsApi } from './http/boardsApi'
+import { AnonymousCardsApi } from './http/anonymousCardsApi'
 import { StaticFiles } from './http/staticFiles'
 import { createHttpServer } from './http/httpServer'
 
@@ -50,6 +51,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     boardsApi: new BoardsApi({
       storage,
       tokens,
+      anonymousCards: new AnonymousCardsApi({ storage, tokens, relay, log: log.child({ component: 'api' }) }),
       log: log.child({ component: 'api' }),
       publicUrl: config.publicUrl,
       maxAssetBytes: config.maxAssetBytes,

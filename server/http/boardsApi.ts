@@ -6,6 +6,7 @@
  *   GET  /api/boards/:id                   Bearer token     -> {id, title, role}
  *   POST /api/boards/:id/assets            Bearer token, raw bytes -> 201 {src}
  *   GET  /api/boards/:id/assets/:assetId   ?token=          -> the bytes
+ *   /api/boards/:id/anonymous-cards/...    see anonymousCardsApi.ts
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -18,6 +19,7 @@ import { controlDocName } from '../../shared/board/docNames'
 import type { TokenAuthority } from '../auth/tokens'
 import type { Storage } from '../storage/storage'
 import { encodeBoardSeed } from '../boards/boardSeed'
+import type { AnonymousCardsApi } from './anonymousCardsApi'
 import { BodyTooLargeError, readBody, requestToken, sendError, sendJson } from './respond'
 
 const MAX_JSON_BODY_BYTES = 64 * 1024
@@ -52,6 +54,7 @@ const CreateBoardBody = z.object({
 export interface BoardsApiOptions {
   storage: Storage
   tokens: TokenAuthority
+  anonymousCards: AnonymousCardsApi
   log: Logger
   publicUrl: string | undefined
   maxAssetBytes: number
@@ -77,6 +80,10 @@ export class BoardsApi {
     if (parts.length === 3) {
       if (req.method !== 'GET') return this.methodNotAllowed(res, 'GET')
       await this.getBoard(req, res, url, boardId)
+      return true
+    }
+    if (parts[3] === 'anonymous-cards') {
+      await this.options.anonymousCards.handle(req, res, url, boardId, parts.slice(4))
       return true
     }
     if (parts[3] === 'assets' && parts.length === 4) {

@@ -25,6 +25,13 @@ CREATE TABLE IF NOT EXISTS document_snapshots (
   through_seq INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS anonymous_cards (
+  board_id TEXT NOT NULL,
+  card_id TEXT NOT NULL,
+  claim_key_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (board_id, card_id)
+);
 CREATE TABLE IF NOT EXISTS assets (
   board_id TEXT NOT NULL,
   asset_id TEXT NOT NULL,
@@ -69,6 +76,13 @@ export class SqliteStorage implements Storage {
          ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq, updated_at = excluded.updated_at`,
       ),
       deleteUpdatesThrough: this.db.prepare<[string, number]>('DELETE FROM document_updates WHERE doc = ? AND seq <= ?'),
+      insertAnonymousCard: this.db.prepare<[string, string, string, number]>(
+        'INSERT INTO anonymous_cards (board_id, card_id, claim_key_hash, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      selectAnonymousCard: this.db.prepare<[string, string], { claim_key_hash: string }>(
+        'SELECT claim_key_hash FROM anonymous_cards WHERE board_id = ? AND card_id = ?',
+      ),
+      deleteAnonymousCard: this.db.prepare<[string, string]>('DELETE FROM anonymous_cards WHERE board_id = ? AND card_id = ?'),
       upsertAsset: this.db.prepare<[string, string, string, Uint8Array, number]>(
         `INSERT INTO assets (board_id, asset_id, mime_type, data, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (board_id, asset_id) DO NOTHING`,
@@ -119,6 +133,18 @@ export class SqliteStorage implements Storage {
       this.statements.upsertSnapshot.run(docName, snapshot, throughSeq, Date.now())
       this.statements.deleteUpdatesThrough.run(docName, throughSeq)
     })()
+  }
+
+  async putAnonymousCard(boardId: string, cardId: string, claimKeyHash: string): Promise<void> {
+    this.statements.insertAnonymousCard.run(boardId, cardId, claimKeyHash, Date.now())
+  }
+
+  async getAnonymousCardClaimHash(boardId: string, cardId: string): Promise<string | null> {
+    return this.statements.selectAnonymousCard.get(boardId, cardId)?.claim_key_hash ?? null
+  }
+
+  async deleteAnonymousCard(boardId: string, cardId: string): Promise<void> {
+    this.statements.deleteAnonymousCard.run(boardId, cardId)
   }
 
   async putAsset(boardId: string, assetId: string, asset: StoredAsset): Promise<void> {

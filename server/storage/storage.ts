@@ -41,6 +41,11 @@ export interface Storage {
   /** Replaces the snapshot and drops the updates up to and including `throughSeq`, atomically. */
   compactDocument(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void>
 
+  /** Remembers the hash of the key that lets an anonymous card's author claim or edit it. */
+  putAnonymousCard(boardId: string, cardId: string, claimKeyHash: string): Promise<void>
+  getAnonymousCardClaimHash(boardId: string, cardId: string): Promise<string | null>
+  deleteAnonymousCard(boardId: string, cardId: string): Promise<void>
+
   putAsset(boardId: string, assetId: string, asset: StoredAsset): Promise<void>
   getAsset(boardId: string, assetId: string): Promise<StoredAsset | null>
 
