@@ -23,6 +23,9 @@ import { UNNAMED_PERSON } from './tldrawUser'
 import { UploadNotices } from './UploadNotices'
 import type { BoardProblem } from './boardConnection'
 import { useBoardConnection } from './useBoardConnection'
+import { ContributionOverlay, contributionShapeUtils, registerContributions } from '../contributions'
+import { ConversationOverlay, canvasShapeVisibility, registerConversation } from '../conversation'
+import { LinksOverlay, registerLinks } from '../links'
 import './board.css'
 
 /** tldraw's fonts, icons and translations, bundled by Vite and served by our own server. */
@@ -85,19 +88,36 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
   const deniedReason = useConnectionStore((state) => (state.status === 'denied' ? state.deniedReason : null))
 
   const boardContext = useMemo<BoardContextValue | null>(
-    () => (connection ? { doc: connection.doc, controlDoc: connection.controlDoc, role, initialTitle: title } : null),
-    [connection, role, title],
+    () =>
+      connection
+        ? {
+            boardId,
+            token,
+            doc: connection.doc,
+            controlDoc: connection.controlDoc,
+            role,
+            canEdit: !readonly,
+            getMe: presenceUser,
+            initialTitle: title,
+          }
+        : null,
+    [boardId, token, connection, role, readonly, title],
   )
 
   const handleMount = useCallback(
     (editor: Editor) => {
-      if (!connection) return
+      if (!connection || !boardContext) return
       if (readonly) editor.updateInstanceState({ isReadonly: true })
       registerLocalBookmarks(editor)
       const presence = bindPresence(connection.store, connection.provider.awareness, presenceUser)
       const stopRefreshingPresence = useIdentityStore.subscribe((identity, previous) => {
         if (identity.name !== previous.name || identity.color !== previous.color) presence.refreshUser()
       })
+      const disposeFeatures = [
+        registerContributions(editor, boardContext),
+        registerLinks(editor, boardContext),
+        registerConversation(editor, boardContext),
+      ]
       const hideFromTests = exposeBoardForTests({
         editor,
         doc: connection.doc,
@@ -106,12 +126,13 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
         controlProvider: connection.controlProvider,
       })
       return () => {
+        for (const dispose of disposeFeatures) dispose()
         hideFromTests()
         stopRefreshingPresence()
         presence.dispose()
       }
     },
-    [connection, readonly],
+    [connection, boardContext, readonly],
   )
 
   if (deniedReason) {
@@ -145,9 +166,14 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
           assetUrls={assetUrls}
           maxAssetSize={config.maxAssetBytes}
           components={components}
+          shapeUtils={contributionShapeUtils}
+          getShapeVisibility={canvasShapeVisibility}
           onMount={handleMount}
         >
           <UploadNotices />
+          <ContributionOverlay />
+          <LinksOverlay />
+          <ConversationOverlay />
         </Tldraw>
       </div>
     </BoardContext.Provider>

@@ -13,7 +13,8 @@
  *   // render <Tldraw store={connection.store} user={connection.identity.user} ... />
  *   connection.close()
  */
-import { atom, createTLStore, type TLStore } from 'tldraw'
+import { atom, createTLStore, defaultShapeUtils, type TLStore } from 'tldraw'
+import { contributionShapeUtils } from '../contributions'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -98,6 +99,7 @@ export function openBoardConnection(
   const stopTrackingStatus = trackConnectionStatus(provider)
   const identity = createTldrawIdentity()
   const store = createTLStore({
+    shapeUtils: [...defaultShapeUtils, ...contributionShapeUtils],
     assets: createBoardAssetStore({ boardId, token, maxAssetBytes }),
     users: identity.users,
     // `mode` keeps the editor read-only for observers; `status` stays null because our own

@@ -5,13 +5,21 @@
 import { createContext, useContext } from 'react'
 import type * as Y from 'yjs'
 import type { BoardRole } from '../../shared/board/roles'
+import type { Person } from '../../shared/board/boardModel'
 
 export interface BoardContextValue {
+  readonly boardId: string
+  /** The board link's token, for API calls. */
+  readonly token: string
   /** The canvas document. */
   readonly doc: Y.Doc
   /** The control document (title, problem statement). */
   readonly controlDoc: Y.Doc
   readonly role: BoardRole
+  /** Whether this person may change the canvas (facilitators and members). */
+  readonly canEdit: boolean
+  /** Who this person is right now (name and colour can change while the board is open). */
+  getMe(): Person
   /** The title the server confirmed, shown until the document's own title has synced. */
   readonly initialTitle: string
 }

@@ -1,0 +1,15 @@
+/**
+ * What typed links add to the board (wired in client/board/BoardCanvas.tsx).
+ */
+import type { Editor } from 'tldraw'
+import type { BoardContextValue } from '../board/boardContext'
+
+/** Called when the editor mounts; returns the clean-up. */
+export function registerLinks(_editor: Editor, _board: BoardContextValue): () => void {
+  return () => {}
+}
+
+/** Rendered in front of the canvas, inside tldraw's context. */
+export function LinksOverlay() {
+  return null
+}
