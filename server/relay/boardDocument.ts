@@ -141,8 +141,10 @@ export class BoardDocument {
    * stored, so a peer is never handed state that a crash could still take back.
    */
   async answerSyncStep1(peer: DocumentPeer, stateVector: Uint8Array): Promise<void> {
-    await this.flush()
-    if (!this.peers.has(peer)) return
+    // Updates applied while we waited are not stored yet: wait for those too, then answer at once.
+    do await this.flush()
+    while (this.pending.length > 0 && !this.failed)
+    if (!this.peers.has(peer) || this.failed) return
     peer.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)))
   }
 
