@@ -145,7 +145,7 @@ export class BoardDocument {
     do await this.flush()
     while (this.pending.length > 0 && !this.failed)
     if (!this.peers.has(peer) || this.failed) return
-    peer.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector)))
+    peer.send(encodeSyncStep2(this.encodeStoredState(stateVector)))
   }
 
   /** Applies a peer's update; throws when the update does not decode. */
@@ -176,6 +176,23 @@ export class BoardDocument {
   get pendingUpdateBytes(): number {
     const store = this.doc.store
     return (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0)
+  }
+
+  /**
+   * The document as stored: Yjs would also encode updates still waiting for missing
+   * dependencies, which were never stored nor relayed, so they are left out.
+   */
+  private encodeStoredState(stateVector?: Uint8Array): Uint8Array {
+    const store = this.doc.store
+    const { pendingStructs, pendingDs } = store
+    store.pendingStructs = null
+    store.pendingDs = null
+    try {
+      return Y.encodeStateAsUpdate(this.doc, stateVector)
+    } finally {
+      store.pendingStructs = pendingStructs
+      store.pendingDs = pendingDs
+    }
   }
 
   /** Forgets updates that wait for missing dependencies; their senders resync to send them again. */
@@ -277,7 +294,7 @@ export class BoardDocument {
     if (this.failed || this.updatesSinceSnapshot === 0 || this.pending.length > 0) return
     const throughSeq = this.lastSeq
     try {
-      await this.storage.compactDocument(this.name, Y.encodeStateAsUpdate(this.doc), throughSeq)
+      await this.storage.compactDocument(this.name, this.encodeStoredState(), throughSeq)
       this.updatesSinceSnapshot = 0
       this.log.debug({ throughSeq }, 'document compacted')
     } catch (error) {

@@ -81,6 +81,17 @@ export class RelayConnection implements DocumentPeer {
     this.handleFrame(frame)
   }
 
+  /**
+   * The transport itself closed the connection for a protocol error it found before any frame
+   * reached us (an oversized frame, broken framing, invalid UTF-8): log and count it like ours.
+   */
+  closedByTransport(code: number, reason: string): void {
+    if (this.state === 'closed') return
+    this.context.metrics.closes.inc({ code: String(code) })
+    this.log.warn({ closeCode: code, reason }, 'closing connection')
+    this.transportClosed()
+  }
+
   /** A text frame arrived: the protocol is binary only. */
   receiveText(): void {
     this.context.metrics.messagesIn.inc({ kind: 'text' })
@@ -144,6 +155,7 @@ export class RelayConnection implements DocumentPeer {
     if (this.state === 'closed') return
     this.state = 'closed'
     this.queued = []
+    this.context.screen.cancel(this)
     this.document?.removePeer(this)
     for (const listener of this.closeListeners) listener()
   }
@@ -197,18 +209,28 @@ export class RelayConnection implements DocumentPeer {
       return
     }
     this.updatesInFlight++
+    // Screening starts at once (in its lane); applying waits for every earlier update of ours.
+    const verdict = this.context.screen.check(update, this)
     this.updateChain = this.updateChain.then(async () => {
-      const verdict = await this.context.screen.check(update)
+      const result = await verdict
       this.updatesInFlight--
       if (this.state !== 'open') return
-      if (!verdict.ok) {
-        this.context.metrics.updatesRejected.inc({ reason: verdict.reason })
-        if (verdict.reason === 'over-budget') this.close(CloseCode.policyViolation, 'update too costly to decode')
-        else if (verdict.reason === 'malformed') this.close(CloseCode.protocolError, 'malformed update')
-        else this.close(CloseCode.goingAway, 'server is restarting')
-        return
+      switch (result.ok ? 'ok' : result.reason) {
+        case 'ok':
+          this.applyScreenedUpdate(document, update)
+          return
+        case 'over-budget':
+          this.context.metrics.updatesRejected.inc({ reason: 'over-budget' })
+          this.close(CloseCode.policyViolation, 'update too costly to decode')
+          return
+        case 'malformed':
+          this.context.metrics.updatesRejected.inc({ reason: 'malformed' })
+          this.close(CloseCode.protocolError, 'malformed update')
+          return
+        case 'cancelled':
+          this.close(CloseCode.goingAway, 'server is restarting')
+          return
       }
-      this.applyScreenedUpdate(document, update)
     })
   }
 

@@ -53,7 +53,7 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxQueuedUpdates: 500,
   updateDecodeBudgetMs: 1000,
   updateDecodeHeapMb: 256,
-  maxPendingUpdateBytes: 4 * 1024 * 1024,
+  maxPendingUpdateBytes: 128 * 1024,
   documentIdleMs: 15_000,
   compactAfterUpdates: 500,
   maxBufferedBytes: 16 * 1024 * 1024,

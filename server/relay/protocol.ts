@@ -29,6 +29,7 @@ export type ProtocolErrorKind =
   | 'length-exceeds-frame'
   | 'trailing-bytes'
   | 'unexpected-auth-message'
+  | 'malformed-state-vector'
 
 export type DecodeResult =
   | { ok: true; message: ClientMessage }
@@ -61,6 +62,28 @@ function readBoundedBytes(decoder: decoding.Decoder): Uint8Array | 'length-excee
   return view
 }
 
+/**
+ * A state vector is a count, then that many (client id, clock) varint pairs, and nothing else.
+ * Checked here because Yjs trusts it when computing what a client lacks.
+ */
+function isWellFormedStateVector(bytes: Uint8Array): boolean {
+  const decoder = decoding.createDecoder(bytes)
+  try {
+    const count = readBoundedVarUint(decoder)
+    // Each pair takes at least two bytes.
+    if (count > (bytes.length - decoder.pos) / 2) return false
+    for (let i = 0; i < count; i++) {
+      const client = readBoundedVarUint(decoder)
+      const clock = readBoundedVarUint(decoder)
+      if (client > 0xffffffff || clock > Number.MAX_SAFE_INTEGER) return false
+    }
+    return decoder.pos === bytes.length
+  } catch (error) {
+    if (error instanceof TruncatedError) return false
+    throw error
+  }
+}
+
 /** Decodes one binary frame from a client. Never throws. */
 export function decodeClientMessage(frame: Uint8Array): DecodeResult {
   if (frame.length === 0) return { ok: false, error: 'empty-frame' }
@@ -75,6 +98,7 @@ export function decodeClientMessage(frame: Uint8Array): DecodeResult {
         if (payload === 'length-exceeds-frame') return { ok: false, error: payload }
         switch (syncType) {
           case SyncMessageType.step1:
+            if (!isWellFormedStateVector(payload)) return { ok: false, error: 'malformed-state-vector' }
             message = { kind: 'syncStep1', stateVector: payload }
             break
           case SyncMessageType.step2:

@@ -2,12 +2,18 @@
  * Screens untrusted Yjs updates before the relay applies them to a live document. Each update is
  * first applied to a scratch document in a worker thread (updateScreenWorker.mjs) under a time
  * budget and a heap cap; only updates that pass are applied on the main thread. An update that
- * runs out of budget gets the worker terminated and replaced, so one crafted update stalls other
- * boards' screening for at most the time budget and never blocks the relay's event loop.
+ * runs out of budget gets its worker terminated and replaced, so a crafted update never blocks
+ * the relay's event loop.
+ *
+ * Two lanes, each with its own worker: small updates (what people's edits are) and large ones
+ * (pastes, imports, and whatever an attacker makes costly). Costly updates queue behind each
+ * other in the large lane and never in front of everyday edits. A closed connection's queued
+ * updates are dropped. The budget runs from when a worker starts on an update, never while a
+ * fresh worker boots.
  *
  * @example
  *   const screen = new UpdateScreen({ timeBudgetMs: 1000, heapBudgetMb: 256 })
- *   const verdict = await screen.check(update)
+ *   const verdict = await screen.check(update, connection)
  *   if (verdict.ok) Y.applyUpdate(doc, update)
  */
 import { Worker } from 'node:worker_threads'
@@ -16,49 +22,65 @@ export type ScreenVerdict =
   | { ok: true }
   | { ok: false; reason: 'malformed'; detail: string }
   | { ok: false; reason: 'over-budget' }
-  | { ok: false; reason: 'screen-closed' }
+  | { ok: false; reason: 'cancelled' }
 
 export interface UpdateScreenOptions {
   /** Longest a single update may take to decode (milliseconds). */
   timeBudgetMs: number
-  /** Heap the screening worker may use (megabytes). */
+  /** Heap each screening worker may use (megabytes). */
   heapBudgetMb: number
+  /** Updates up to this size go to the small lane. */
+  smallUpdateBytes?: number
 }
 
 interface Job {
   id: number
   update: Uint8Array
+  owner: unknown
   resolve: (verdict: ScreenVerdict) => void
 }
 
 const WORKER_URL = new URL('./updateScreenWorker.mjs', import.meta.url)
+const DEFAULT_SMALL_UPDATE_BYTES = 64 * 1024
+/** However idle a worker looked, an update is refused after this many budgets of waiting. */
+const MAX_WAIT_BUDGETS = 10
 
-export class UpdateScreen {
+/** One worker and its queue. */
+class Lane {
   private worker: Worker | null = null
+  /** True once the worker has booted and warmed up; the budget never counts that time. */
+  private online = false
   private readonly queue: Job[] = []
   private current: Job | null = null
   private timer: NodeJS.Timeout | null = null
-  private nextId = 1
   private closed = false
-  /** How many workers were replaced because an update ran past its budget. */
   overBudgetCount = 0
 
-  constructor(private readonly options: UpdateScreenOptions) {}
+  constructor(private readonly options: UpdateScreenOptions) {
+    this.ensureWorker()
+  }
 
-  check(update: Uint8Array): Promise<ScreenVerdict> {
-    if (this.closed) return Promise.resolve({ ok: false, reason: 'screen-closed' })
-    return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, update, resolve })
-      this.pump()
-    })
+  enqueue(job: Job): void {
+    if (this.closed) return job.resolve({ ok: false, reason: 'cancelled' })
+    this.queue.push(job)
+    this.pump()
+  }
+
+  cancel(owner: unknown): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].owner !== owner) continue
+      this.queue[i].resolve({ ok: false, reason: 'cancelled' })
+      this.queue.splice(i, 1)
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true
-    for (const job of this.queue.splice(0)) job.resolve({ ok: false, reason: 'screen-closed' })
-    this.finishCurrent({ ok: false, reason: 'screen-closed' })
-    await this.worker?.terminate()
+    for (const job of this.queue.splice(0)) job.resolve({ ok: false, reason: 'cancelled' })
+    this.finishCurrent({ ok: false, reason: 'cancelled' })
+    const worker = this.worker
     this.worker = null
+    await worker?.terminate()
   }
 
   private ensureWorker(): Worker {
@@ -69,13 +91,20 @@ export class UpdateScreen {
         maxYoungGenerationSizeMb: Math.max(4, Math.floor(this.options.heapBudgetMb / 8)),
       },
     })
+    this.online = false
     worker.unref()
-    worker.on('message', (message: { id: number; ok: boolean; error?: string }) => {
+    worker.on('message', (message: { ready?: true; id: number; ok: boolean; error?: string }) => {
+      if (this.worker !== worker) return
+      if (message.ready) {
+        this.online = true
+        this.pump()
+        return
+      }
       if (!this.current || message.id !== this.current.id) return
       this.finishCurrent(message.ok ? { ok: true } : { ok: false, reason: 'malformed', detail: message.error ?? '' })
       this.pump()
     })
-    // A worker that dies (out of its heap budget, or terminated) takes only the current job with it.
+    // A worker that dies (out of its heap budget) takes only the current update with it.
     const onGone = () => {
       if (this.worker !== worker) return
       this.worker = null
@@ -83,7 +112,7 @@ export class UpdateScreen {
         this.overBudgetCount++
         this.finishCurrent({ ok: false, reason: 'over-budget' })
       }
-      this.pump()
+      if (!this.closed) this.ensureWorker()
     }
     worker.on('error', onGone)
     worker.on('exit', onGone)
@@ -93,17 +122,28 @@ export class UpdateScreen {
 
   private pump(): void {
     if (this.closed || this.current || this.queue.length === 0) return
+    const worker = this.ensureWorker()
+    if (!this.online) return
     const job = this.queue.shift()!
     this.current = job
-    this.ensureWorker().postMessage({ id: job.id, update: job.update })
-    this.timer = setTimeout(() => {
-      const worker = this.worker
-      this.worker = null
-      this.overBudgetCount++
-      this.finishCurrent({ ok: false, reason: 'over-budget' })
-      void worker?.terminate()
-      this.pump()
-    }, this.options.timeBudgetMs)
+    const budget = this.options.timeBudgetMs
+    const startedAt = performance.now()
+    const startUsage = worker.performance.eventLoopUtilization()
+    worker.postMessage({ id: job.id, update: job.update })
+    // The budget counts the worker's busy time, not time the update spent in transit or the
+    // worker sat idle waiting to be scheduled; a hard cap of ten budgets bounds the wait anyway.
+    const arm = (delay: number) => {
+      this.timer = setTimeout(() => {
+        const busy = worker.performance.eventLoopUtilization(startUsage).active
+        if (busy < budget && performance.now() - startedAt < budget * MAX_WAIT_BUDGETS) return arm(budget - busy + 1)
+        this.worker = null
+        this.overBudgetCount++
+        this.finishCurrent({ ok: false, reason: 'over-budget' })
+        void worker.terminate()
+        this.ensureWorker()
+      }, delay)
+    }
+    arm(budget)
   }
 
   private finishCurrent(verdict: ScreenVerdict): void {
@@ -112,5 +152,39 @@ export class UpdateScreen {
     const job = this.current
     this.current = null
     job?.resolve(verdict)
+  }
+}
+
+export class UpdateScreen {
+  private readonly small: Lane
+  private readonly large: Lane
+  private readonly smallUpdateBytes: number
+  private nextId = 1
+
+  constructor(options: UpdateScreenOptions) {
+    this.smallUpdateBytes = options.smallUpdateBytes ?? DEFAULT_SMALL_UPDATE_BYTES
+    this.small = new Lane(options)
+    this.large = new Lane(options)
+  }
+
+  /** How many updates ran past their budget (their workers were replaced). */
+  get overBudgetCount(): number {
+    return this.small.overBudgetCount + this.large.overBudgetCount
+  }
+
+  /** Checks an update; `owner` (the connection) lets its queued updates be cancelled together. */
+  check(update: Uint8Array, owner: unknown = null): Promise<ScreenVerdict> {
+    const lane = update.length <= this.smallUpdateBytes ? this.small : this.large
+    return new Promise((resolve) => lane.enqueue({ id: this.nextId++, update, owner, resolve }))
+  }
+
+  /** Drops every queued update of `owner` (a connection that closed). */
+  cancel(owner: unknown): void {
+    this.small.cancel(owner)
+    this.large.cancel(owner)
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.small.close(), this.large.close()])
   }
 }

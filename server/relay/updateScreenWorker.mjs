@@ -5,11 +5,39 @@
  * The main thread terminates this worker when a check runs past its time budget; the worker's
  * heap is capped by its resourceLimits.
  *
- * Messages in: { id: number, update: Uint8Array }. Messages out: { id, ok: true } or
- * { id, ok: false, error: string }.
+ * Messages in: { id: number, update: Uint8Array }. Messages out: { ready: true } once warmed up,
+ * then { id, ok: true } or { id, ok: false, error: string } for each update.
  */
 import { parentPort } from 'node:worker_threads'
 import * as Y from 'yjs'
+
+/**
+ * Runs Yjs's decoding paths a few times before taking real work, so the first real updates are
+ * not charged for compiling them (a cold worker can be ten times slower than a warm one).
+ */
+function warmUp() {
+  const source = new Y.Doc()
+  const updates = []
+  source.on('update', (update) => updates.push(update))
+  for (let i = 0; i < 40; i++) {
+    source.getMap('records').set(`shape:${i}`, { x: i, y: i * 2, props: { text: 'warm up' } })
+    source.getText('text').insert(0, 'warm ')
+    source.getArray('list').push([i])
+    if (i % 3 === 0) source.getText('text').delete(0, 2)
+  }
+  updates.push(Y.encodeStateAsUpdate(source))
+  for (let round = 0; round < 5; round++) {
+    for (const update of updates) {
+      const scratch = new Y.Doc({ gc: false })
+      Y.applyUpdate(scratch, update)
+      scratch.destroy()
+    }
+  }
+  source.destroy()
+}
+
+warmUp()
+parentPort.postMessage({ ready: true })
 
 parentPort.on('message', ({ id, update }) => {
   const scratch = new Y.Doc({ gc: false })

@@ -9,11 +9,18 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { Logger } from 'pino'
 import type { Relay } from '../relay/relay'
 import type { RelaySocket } from '../relay/socket'
+import { CloseCode } from '../../shared/protocol/messages'
 
 const SYNC_PATH_PREFIX = '/sync/'
 const PING_INTERVAL_MS = 30_000
 /** After sending a close frame, how long a peer has to answer before its socket is destroyed. */
 const CLOSE_GRACE_MS = 2_000
+
+/** The close code `ws` sends for each protocol error it detects itself. */
+const TRANSPORT_ERROR_CLOSE_CODES: Record<string, number> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.messageTooBig,
+  WS_ERR_INVALID_UTF8: CloseCode.invalidPayload,
+}
 
 const UPGRADE_REFUSALS = {
   'too-many-from-address': '429 Too Many Requests',
@@ -50,10 +57,14 @@ function adapt(socket: WebSocket): RelaySocket {
   }
 }
 
-/** Decodes the document name from the path; undefined when it does not decode. */
-function parseSyncPath(url: URL): string | undefined {
+/**
+ * The document name from the request's raw path (not a normalized URL, so `/sync/../x` names
+ * `../x` and is refused as a bad name); undefined when it does not decode.
+ */
+function parseSyncPath(rawUrl: string): string | undefined {
+  const path = rawUrl.split('?')[0]
   try {
-    return decodeURIComponent(url.pathname.slice(SYNC_PATH_PREFIX.length))
+    return decodeURIComponent(path.slice(SYNC_PATH_PREFIX.length))
   } catch {
     return undefined
   }
@@ -79,7 +90,7 @@ export class WsTransport {
   attach(httpServer: Server): void {
     httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(request.url ?? '/', 'http://localhost')
-      if (!url.pathname.startsWith(SYNC_PATH_PREFIX)) {
+      if (!(request.url ?? '').startsWith(SYNC_PATH_PREFIX)) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
         return
       }
@@ -98,7 +109,7 @@ export class WsTransport {
     this.alive.add(ws)
     ws.on('pong', () => this.alive.add(ws))
     const connection = this.relay.accept(adapt(ws), {
-      docName: parseSyncPath(url) ?? '',
+      docName: parseSyncPath(request.url ?? '') ?? '',
       token: url.searchParams.get('token'),
       remoteAddress: request.socket.remoteAddress ?? 'unknown',
     })
@@ -107,9 +118,8 @@ export class WsTransport {
       else connection.receive(toBytes(data))
     })
     ws.on('close', () => connection.transportClosed())
-    ws.on('error', (error) => {
-      connection.log.warn({ err: error }, 'websocket error')
-      connection.transportClosed()
+    ws.on('error', (error: Error & { code?: string }) => {
+      connection.closedByTransport(TRANSPORT_ERROR_CLOSE_CODES[error.code ?? ''] ?? CloseCode.protocolError, error.message)
     })
   }
 

@@ -36,7 +36,9 @@ export const CloseCode = {
   goingAway: 1001,
   /** The frame could not be understood (text frame, malformed binary). */
   protocolError: 1002,
-  /** The message broke a rule (e.g. awareness for another client). */
+  /** A text frame that is not valid UTF-8 (sent by the websocket library itself). */
+  invalidPayload: 1007,
+  /** The message broke a rule (e.g. too many messages before admission). */
   policyViolation: 1008,
   /** A frame larger than the configured limit. */
   messageTooBig: 1009,
