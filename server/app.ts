@@ -13,7 +13,7 @@ import { Relay } from './relay/relay'
 import { UpdateScreen } from './relay/updateScreen'
 import type { RelayContext } from './relay/context'
 import { RelayMetrics } from './metrics/relayMetrics'
-import { WsTransport } from './transport/wsTransport'
+import { CLOSE_GRACE_MS, WsTransport } from './transport/wsTransport'
 import { BoardsApi } from './http/boardsApi'
 import { AnonymousCardsApi } from './http/anonymousCardsApi'
 import { StaticFiles } from './http/staticFiles'
@@ -89,6 +89,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       ready = false
       httpServer.close()
       await relay.shutdown()
+      // Give close frames time to reach clients (so they see 1001, not a dropped connection).
+      await transport.waitForClosed(CLOSE_GRACE_MS)
       transport.close()
       httpServer.closeAllConnections()
       await storage.close()

@@ -148,6 +148,22 @@ export class BoardDocument {
     peer.send(encodeSyncStep2(this.encodeStoredState(stateVector)))
   }
 
+  /**
+   * Whether an update holds items this document does not have. Only small updates are looked
+   * into (this runs on the main thread, unscreened); a large one counts as new content.
+   */
+  hasContentBeyondState(update: Uint8Array): boolean {
+    if (update.length > 64 * 1024) return true
+    try {
+      const theirs = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))
+      const ours = Y.decodeStateVector(Y.encodeStateVector(this.doc))
+      for (const [client, clock] of theirs) if (clock > (ours.get(client) ?? 0)) return true
+      return false
+    } catch {
+      return false
+    }
+  }
+
   /** Applies a peer's update; throws when the update does not decode. */
   applyPeerUpdate(peer: DocumentPeer, update: Uint8Array): void {
     Y.applyUpdate(this.doc, update, peer)

@@ -180,7 +180,7 @@ export class RelayConnection implements DocumentPeer {
         return
       case 'syncStep2':
       case 'syncUpdate':
-        this.receiveUpdate(document, message.update)
+        this.receiveUpdate(document, message.update, message.kind)
         return
       case 'awareness':
         this.applyAwareness(document, message.update)
@@ -195,9 +195,12 @@ export class RelayConnection implements DocumentPeer {
     }
   }
 
-  private receiveUpdate(document: BoardDocument, update: Uint8Array): void {
+  private receiveUpdate(document: BoardDocument, update: Uint8Array, kind: 'syncStep2' | 'syncUpdate'): void {
     if (!this.access?.canWrite) {
-      if (!isEmptyUpdate(update)) {
+      // A read-only client's answer to our sync step 1 echoes what it already got from us (its
+      // delete set at least): only an edit of its own is refused, and said so.
+      const isEdit = kind === 'syncUpdate' ? !isEmptyUpdate(update) : document.hasContentBeyondState(update)
+      if (isEdit) {
         this.context.metrics.updatesRejected.inc({ reason: 'read-only' })
         this.socket.send(encodePermissionDenied(this.access?.deniedReason ?? 'read only'))
       }

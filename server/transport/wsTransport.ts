@@ -14,7 +14,7 @@ import { CloseCode } from '../../shared/protocol/messages'
 const SYNC_PATH_PREFIX = '/sync/'
 const PING_INTERVAL_MS = 30_000
 /** After sending a close frame, how long a peer has to answer before its socket is destroyed. */
-const CLOSE_GRACE_MS = 2_000
+export const CLOSE_GRACE_MS = 2_000
 
 /** The close code `ws` sends for each protocol error it detects itself. */
 const TRANSPORT_ERROR_CLOSE_CODES: Record<string, number> = {
@@ -131,6 +131,14 @@ export class WsTransport {
       }
       this.alive.delete(ws)
       ws.ping()
+    }
+  }
+
+  /** Resolves once every socket has closed, or after `timeoutMs` (close frames may be stuck). */
+  async waitForClosed(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (this.server.clients.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
     }
   }
 

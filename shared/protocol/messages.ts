@@ -26,8 +26,8 @@ export const AuthMessageType = {
 } as const
 
 /**
- * Websocket close codes the relay uses. 1000-1015 are the RFC's; 4000-4999 are ours.
- * A client should reconnect after the "retryable" ones and show an error for the others.
+ * Websocket close codes the relay uses. 1000-1015 are the RFC's; 4000-4999 are ours, where
+ * 4400-4499 mean "do not retry" (like HTTP 4xx) and 4500-4599 "try again" (like HTTP 5xx).
  */
 export const CloseCode = {
   /** Normal closure. */
@@ -52,9 +52,13 @@ export const CloseCode = {
   boardNotFound: 4404,
   /** The document could not be loaded or stored right now; retryable. */
   storageUnavailable: 4503,
-  /** The connection sent too much too fast, or fell too far behind. Retryable. */
-  rateLimited: 4429,
-  slowConsumer: 4408,
+  /**
+   * The connection sent too much too fast (4529), or fell too far behind (4508). Retryable:
+   * 4500-4599 is the "try again" range the stock y-websocket client reconnects after, while it
+   * stops for good on 4400-4499.
+   */
+  rateLimited: 4529,
+  slowConsumer: 4508,
 } as const
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]

@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path'
 import { createServer } from 'node:net'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
-const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs')
 
 export interface ServerProcess {
   url: string
@@ -58,7 +57,8 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? makeDataDir()
   const requestedPort = options.port ?? (await freePort())
-  const child = spawn(process.execPath, [TSX_CLI, join(ROOT, 'server', 'main.ts')], {
+  // Node itself runs the server (tsx only as a loader), so signals such as SIGKILL reach it.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -625,7 +625,7 @@ describe('H2 limits: size, awareness, missing dependencies, rates, connections, 
     await allConverge(scene)
   })
 
-  test('H2.5 a flood of messages from one connection is closed with 4429', async () => {
+  test('H2.5 a flood of messages from one connection is closed with 4529', async () => {
     const close = await attackOnce(scene, (raw) => {
       for (let i = 0; i < 400; i++) raw.send(frames.queryAwareness())
     })
@@ -635,7 +635,7 @@ describe('H2 limits: size, awareness, missing dependencies, rates, connections, 
     await allConverge(scene)
   })
 
-  test('H2.6 a flood of bytes from one connection is closed with 4429', async () => {
+  test('H2.6 a flood of bytes from one connection is closed with 4529', async () => {
     // A valid state vector of ~56 KB: each frame is answered, none is malformed.
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, 8000)
@@ -652,7 +652,7 @@ describe('H2 limits: size, awareness, missing dependencies, rates, connections, 
     await allConverge(scene)
   })
 
-  test('H2.7 more updates waiting to be screened than MAX_QUEUED_UPDATES closes with 4429', async () => {
+  test('H2.7 more updates waiting to be screened than MAX_QUEUED_UPDATES closes with 4529', async () => {
     const doc = new Y.Doc()
     const updates: Uint8Array[] = []
     doc.on('update', (update: Uint8Array) => updates.push(update))
