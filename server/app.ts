@@ -11,6 +11,7 @@ import { TokenAuthority } from './auth/tokens'
 import { SqliteStorage } from './storage/sqliteStorage'
 import { Relay } from './relay/relay'
 import { UpdateScreen } from './relay/updateScreen'
+import { TurnWriter } from './relay/turnWriter'
 import type { RelayContext } from './relay/context'
 import { RelayMetrics } from './metrics/relayMetrics'
 import { CLOSE_GRACE_MS, WsTransport } from './transport/wsTransport'
@@ -44,6 +45,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     limits: config.limits,
     metrics,
     screen: new UpdateScreen({ timeBudgetMs: config.limits.updateDecodeBudgetMs, heapBudgetMb: config.limits.updateDecodeHeapMb }),
+    turnWriter: new TurnWriter(storage),
   }
   const relay = new Relay(storage, tokens, context, log.child({ component: 'relay' }))
   let ready = false

@@ -33,7 +33,7 @@ export interface DocumentPeer {
   close(code: number, reason: string): void
 }
 
-interface PendingUpdate {
+export interface PendingUpdate {
   update: Uint8Array
   origin: DocumentPeer | null
 }
@@ -48,7 +48,9 @@ export class BoardDocument {
   private readonly peerClientIds = new Map<DocumentPeer, Set<number>>()
   private pending: PendingUpdate[] = []
   private flushScheduled = false
+  /** Storage work for this document runs one step at a time, in order, on this chain. */
   private flushChain: Promise<void> = Promise.resolve()
+  private chainDepth = 0
   private lastSeq: number
   private updatesSinceSnapshot: number
   private idleTimer: NodeJS.Timeout | null = null
@@ -235,13 +237,39 @@ export class BoardDocument {
     if (this.pending.length === 0) return this.flushChain
     const batch = this.pending
     this.pending = []
-    this.flushChain = this.flushChain.then(() => this.storeAndRelay(batch))
-    return this.flushChain
+    return this.enqueue(() =>
+      this.storeAndRelay(batch, () => this.storage.appendUpdates(this.name, batch.map((pending) => pending.update))),
+    )
+  }
+
+  /**
+   * For the turn writer (turnWriter.ts), which stores many documents' updates in one
+   * transaction: hands over what is pending, or null when earlier storage work of this document
+   * is still on its way (then the document flushes on its own, keeping its order).
+   */
+  takePendingForTurn(): PendingUpdate[] | null {
+    this.flushScheduled = false
+    if (this.chainDepth > 0 || this.failed || this.pending.length === 0) return null
+    const batch = this.pending
+    this.pending = []
+    return batch
+  }
+
+  /** The turn writer's transaction for a batch taken with takePendingForTurn. */
+  completeTurn(batch: PendingUpdate[], stored: Promise<number>): Promise<void> {
+    return this.enqueue(() => this.storeAndRelay(batch, () => stored))
   }
 
   /** Compacts the update log into a snapshot, after everything pending is stored. */
   compact(): Promise<void> {
-    this.flushChain = this.flushChain.then(() => this.compactNow())
+    return this.enqueue(() => this.compactNow())
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    this.chainDepth++
+    this.flushChain = this.flushChain.then(step).finally(() => {
+      this.chainDepth--
+    })
     return this.flushChain
   }
 
@@ -264,17 +292,14 @@ export class BoardDocument {
   private scheduleFlush(): void {
     if (this.flushScheduled) return
     this.flushScheduled = true
-    setImmediate(() => void this.flush())
+    this.context.turnWriter.schedule(this)
   }
 
-  private async storeAndRelay(batch: PendingUpdate[]): Promise<void> {
+  private async storeAndRelay(batch: PendingUpdate[], store: () => Promise<number>): Promise<void> {
     if (this.failed) return
     const endTimer = this.context.metrics.storageWriteSeconds.startTimer()
     try {
-      this.lastSeq = await this.storage.appendUpdates(
-        this.name,
-        batch.map((pending) => pending.update),
-      )
+      this.lastSeq = await store()
     } catch (error) {
       this.failed = true
       this.context.metrics.storageFailures.inc()
@@ -286,9 +311,7 @@ export class BoardDocument {
     this.updatesSinceSnapshot += batch.length
     this.context.metrics.updatesStored.inc(batch.length)
     this.relay(batch)
-    if (this.updatesSinceSnapshot >= this.context.limits.compactAfterUpdates) {
-      this.flushChain = this.flushChain.then(() => this.compactNow())
-    }
+    if (this.updatesSinceSnapshot >= this.context.limits.compactAfterUpdates) void this.compact()
   }
 
   /** Sends each peer one frame with every update of the batch that did not come from it. */

@@ -1,12 +1,15 @@
 /**
- * What every part of the relay shares: its limits, its metrics and the update screen.
+ * What every part of the relay shares: its limits, its metrics, the update screen and the turn
+ * writer.
  */
 import type { RelayMetrics } from '../metrics/relayMetrics'
 import type { RelayLimits } from './limits'
 import type { UpdateScreen } from './updateScreen'
+import type { TurnWriter } from './turnWriter'
 
 export interface RelayContext {
   limits: RelayLimits
   metrics: RelayMetrics
   screen: UpdateScreen
+  turnWriter: TurnWriter
 }

@@ -42,6 +42,9 @@ interface Job {
 
 const WORKER_URL = new URL('./updateScreenWorker.mjs', import.meta.url)
 const DEFAULT_SMALL_UPDATE_BYTES = 64 * 1024
+/** A batch sent to a worker holds at most this many updates, or this many bytes (or one update). */
+const MAX_BATCH_UPDATES = 128
+const MAX_BATCH_BYTES = 1024 * 1024
 /** However idle a worker looked, an update is refused after this many budgets of waiting. */
 const MAX_WAIT_BUDGETS = 10
 
@@ -51,7 +54,9 @@ class Lane {
   /** True once the worker has booted and warmed up; the budget never counts that time. */
   private online = false
   private readonly queue: Job[] = []
-  private current: Job | null = null
+  /** The batch the worker is on, with the verdicts it has given so far. */
+  private batch: Job[] = []
+  private verdicts: ScreenVerdict[] = []
   private timer: NodeJS.Timeout | null = null
   private closed = false
   overBudgetCount = 0
@@ -76,8 +81,9 @@ class Lane {
 
   async close(): Promise<void> {
     this.closed = true
-    for (const job of this.queue.splice(0)) job.resolve({ ok: false, reason: 'cancelled' })
-    this.finishCurrent({ ok: false, reason: 'cancelled' })
+    this.stopTimer()
+    for (const job of [...this.batch, ...this.queue.splice(0)]) job.resolve({ ok: false, reason: 'cancelled' })
+    this.batch = []
     const worker = this.worker
     this.worker = null
     await worker?.terminate()
@@ -100,18 +106,21 @@ class Lane {
         this.pump()
         return
       }
-      if (!this.current || message.id !== this.current.id) return
-      this.finishCurrent(message.ok ? { ok: true } : { ok: false, reason: 'malformed', detail: message.error ?? '' })
+      const job = this.batch[this.verdicts.length]
+      if (!job || job.id !== message.id) return
+      this.verdicts.push(message.ok ? { ok: true } : { ok: false, reason: 'malformed', detail: message.error ?? '' })
+      if (this.verdicts.length < this.batch.length) {
+        this.armBudget(worker)
+        return
+      }
+      this.finishBatch(null)
       this.pump()
     })
-    // A worker that dies (out of its heap budget) takes only the current update with it.
+    // A worker that dies (out of its heap budget) takes only the update it was on with it.
     const onGone = () => {
       if (this.worker !== worker) return
       this.worker = null
-      if (this.current) {
-        this.overBudgetCount++
-        this.finishCurrent({ ok: false, reason: 'over-budget' })
-      }
+      if (this.batch.length > 0) this.finishBatch('over-budget')
       if (!this.closed) this.ensureWorker()
     }
     worker.on('error', onGone)
@@ -120,25 +129,39 @@ class Lane {
     return worker
   }
 
+  /** Sends the worker every queued update (up to a batch's limits) in one message. */
   private pump(): void {
-    if (this.closed || this.current || this.queue.length === 0) return
+    if (this.closed || this.batch.length > 0 || this.queue.length === 0) return
     const worker = this.ensureWorker()
     if (!this.online) return
-    const job = this.queue.shift()!
-    this.current = job
+    let bytes = 0
+    let count = 0
+    while (count < this.queue.length && count < MAX_BATCH_UPDATES && (count === 0 || bytes + this.queue[count].update.length <= MAX_BATCH_BYTES)) {
+      bytes += this.queue[count].update.length
+      count++
+    }
+    this.batch = this.queue.splice(0, count)
+    this.verdicts = []
+    worker.postMessage({ jobs: this.batch.map(({ id, update }) => ({ id, update })) })
+    this.armBudget(worker)
+  }
+
+  /**
+   * Times the update the worker is on. The budget counts the worker's busy time, not time the
+   * update spent in transit or the worker sat idle waiting to be scheduled; a hard cap of ten
+   * budgets bounds the wait anyway.
+   */
+  private armBudget(worker: Worker): void {
+    this.stopTimer()
     const budget = this.options.timeBudgetMs
     const startedAt = performance.now()
     const startUsage = worker.performance.eventLoopUtilization()
-    worker.postMessage({ id: job.id, update: job.update })
-    // The budget counts the worker's busy time, not time the update spent in transit or the
-    // worker sat idle waiting to be scheduled; a hard cap of ten budgets bounds the wait anyway.
     const arm = (delay: number) => {
       this.timer = setTimeout(() => {
         const busy = worker.performance.eventLoopUtilization(startUsage).active
         if (busy < budget && performance.now() - startedAt < budget * MAX_WAIT_BUDGETS) return arm(budget - busy + 1)
         this.worker = null
-        this.overBudgetCount++
-        this.finishCurrent({ ok: false, reason: 'over-budget' })
+        this.finishBatch('over-budget')
         void worker.terminate()
         this.ensureWorker()
       }, delay)
@@ -146,12 +169,29 @@ class Lane {
     arm(budget)
   }
 
-  private finishCurrent(verdict: ScreenVerdict): void {
+  /**
+   * Settles the batch in one go (so the updates it passes are applied in the same event-loop
+   * turn and stored in one transaction). When `failure` is given, the update the worker was on
+   * fails with it and the updates after it go back to the front of the queue.
+   */
+  private finishBatch(failure: 'over-budget' | null): void {
+    this.stopTimer()
+    const batch = this.batch
+    const verdicts = this.verdicts
+    this.batch = []
+    this.verdicts = []
+    if (failure) {
+      this.overBudgetCount++
+      const culprit = batch[verdicts.length]
+      this.queue.unshift(...batch.slice(verdicts.length + 1))
+      culprit?.resolve({ ok: false, reason: failure })
+    }
+    verdicts.forEach((verdict, i) => batch[i].resolve(verdict))
+  }
+
+  private stopTimer(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    const job = this.current
-    this.current = null
-    job?.resolve(verdict)
   }
 }
 

@@ -5,8 +5,8 @@
  * The main thread terminates this worker when a check runs past its time budget; the worker's
  * heap is capped by its resourceLimits.
  *
- * Messages in: { id: number, update: Uint8Array }. Messages out: { ready: true } once warmed up,
- * then { id, ok: true } or { id, ok: false, error: string } for each update.
+ * Messages in: { jobs: Array<{ id: number, update: Uint8Array }> }. Messages out: { ready: true }
+ * once warmed up, then { id, ok: true } or { id, ok: false, error: string } for each update.
  */
 import { parentPort } from 'node:worker_threads'
 import * as Y from 'yjs'
@@ -39,14 +39,18 @@ function warmUp() {
 warmUp()
 parentPort.postMessage({ ready: true })
 
-parentPort.on('message', ({ id, update }) => {
-  const scratch = new Y.Doc({ gc: false })
-  try {
-    Y.applyUpdate(scratch, update)
-    parentPort.postMessage({ id, ok: true })
-  } catch (error) {
-    parentPort.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) })
-  } finally {
-    scratch.destroy()
+/** Jobs come in batches; each result is posted as soon as it is known, so the main thread can
+ * tell which update of a batch ran past its budget. */
+parentPort.on('message', ({ jobs }) => {
+  for (const { id, update } of jobs) {
+    const scratch = new Y.Doc({ gc: false })
+    try {
+      Y.applyUpdate(scratch, update)
+      parentPort.postMessage({ id, ok: true })
+    } catch (error) {
+      parentPort.postMessage({ id, ok: false, error: error instanceof Error ? error.message : String(error) })
+    } finally {
+      scratch.destroy()
+    }
   }
 })

@@ -128,6 +128,16 @@ export class SqliteStorage implements Storage {
     })()
   }
 
+  async appendUpdatesMany(entries: Array<{ docName: string; updates: Uint8Array[] }>): Promise<number[]> {
+    return this.db.transaction((): number[] =>
+      entries.map(({ docName, updates }) => {
+        let lastSeq = 0
+        for (const update of updates) lastSeq = Number(this.statements.insertUpdate.run(docName, update).lastInsertRowid)
+        return lastSeq
+      }),
+    )()
+  }
+
   async compactDocument(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     this.db.transaction(() => {
       this.statements.upsertSnapshot.run(docName, snapshot, throughSeq, Date.now())

@@ -38,6 +38,11 @@ export interface Storage {
   loadDocument(docName: string): Promise<StoredDocument>
   /** Appends updates in one durable transaction; resolves with the last sequence number written. */
   appendUpdates(docName: string, updates: Uint8Array[]): Promise<number>
+  /**
+   * Appends updates to several documents in one durable transaction; resolves with the last
+   * sequence number written for each entry, in order. All or nothing.
+   */
+  appendUpdatesMany(entries: Array<{ docName: string; updates: Uint8Array[] }>): Promise<number[]>
   /** Replaces the snapshot and drops the updates up to and including `throughSeq`, atomically. */
   compactDocument(docName: string, snapshot: Uint8Array, throughSeq: number): Promise<void>
 

@@ -72,6 +72,20 @@ describe.each(backends)('storage contract: %s', (_name, makeBackend) => {
     await storage.close()
   })
 
+  test('updates to several documents are appended in one call, each in order, with its last sequence number', async () => {
+    const storage = makeBackend().open()
+    const a = [update('a1'), update('a2')]
+    const b = [update('b1')]
+    const [lastA, lastB] = await storage.appendUpdatesMany([
+      { docName: 'a', updates: a },
+      { docName: 'b', updates: b },
+    ])
+    expect(lastB).toBeGreaterThan(lastA)
+    expect((await storage.loadDocument('a')).updates).toEqual(a)
+    expect((await storage.loadDocument('b'))).toMatchObject({ updates: b, lastSeq: lastB })
+    await storage.close()
+  })
+
   test('documents are separate', async () => {
     const storage = makeBackend().open()
     await storage.appendUpdates('one', [update('1')])
