@@ -1,9 +1,11 @@
 /**
- * Asks a first-time visitor for the name others will see next to their cursor and contributions.
- * A modal <dialog>: focus moves into it, the board behind is inert, Escape does not dismiss it
- * (a board needs to know who is there). The name is kept for next time (identity store).
+ * Asks a first-time visitor for the name others will see next to their cursor and contributions,
+ * and (optionally) a short line about their practice, shown in the members panel. A modal <dialog>: focus moves into it, the board behind is inert, Escape does not dismiss it
+ * (a board needs to know who is there). Both are kept for next time (identity store); the practice line can be changed later in the
+ * members panel.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { MAX_PRACTICE_LENGTH } from '../../shared/board/vocabulary'
 import { MAX_DISPLAY_NAME_LENGTH } from './palette'
 import { normalizeDisplayName, useIdentityStore } from '../state/identityStore'
 import './nameDialog.css'
@@ -16,8 +18,10 @@ export interface NameDialogProps {
 export function NameDialog({ boardTitle }: NameDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null)
   const setName = useIdentityStore((state) => state.setName)
+  const setPractice = useIdentityStore((state) => state.setPractice)
   const color = useIdentityStore((state) => state.color)
   const [draft, setDraft] = useState('')
+  const [practiceDraft, setPracticeDraft] = useState(() => useIdentityStore.getState().practice)
   const [error, setError] = useState<string | null>(null)
   const id = useId()
 
@@ -34,6 +38,7 @@ export function NameDialog({ boardTitle }: NameDialogProps) {
       setError('Enter the name others should see.')
       return
     }
+    setPractice(practiceDraft)
     setName(name)
   }
 
@@ -81,6 +86,25 @@ export function NameDialog({ boardTitle }: NameDialogProps) {
               {error}
             </span>
           )}
+        </div>
+        <div className="tt-field tt-name-dialog__practice">
+          <label className="tt-field__label" htmlFor={`${id}-practice`}>
+            Your practice <span className="tt-name-dialog__optional">(optional)</span>
+          </label>
+          <input
+            id={`${id}-practice`}
+            className="tt-input"
+            type="text"
+            maxLength={MAX_PRACTICE_LENGTH}
+            placeholder="e.g. ward nurse, 8 years in acute care"
+            value={practiceDraft}
+            onChange={(event) => setPracticeDraft(event.target.value)}
+            aria-describedby={`${id}-practice-hint`}
+            data-testid="name-dialog-practice"
+          />
+          <span id={`${id}-practice-hint`} className="tt-field__hint">
+            One line others see next to your name, so they know where your thinking comes from.
+          </span>
         </div>
         <div className="tt-name-dialog__actions">
           <button type="submit" className="tt-button tt-button--primary" data-testid="name-dialog-submit">

@@ -1,12 +1,14 @@
 /**
  * Who this person is, on every board they open from this browser: a stable random user id, a
- * display name (asked for on the first visit) and a colour. Kept in localStorage. Also keeps the
+ * display name and a line about their practice (both asked for on the first visit), and a colour.
+ * Kept in localStorage. Also keeps the
  * tldraw preferences a person changes in tldraw's own menus (dark mode, snapping, ...), because
  * the board hands tldraw this store as its user (see client/board/tldrawUser.ts).
  */
 import type { TLUserPreferences } from 'tldraw'
 import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
+import { MAX_PRACTICE_LENGTH } from '../../shared/board/vocabulary'
 import { colorForUserId, createUserId, MAX_DISPLAY_NAME_LENGTH } from '../identity/palette'
 
 /** tldraw preferences other than the identity fields this store owns itself. */
@@ -17,9 +19,12 @@ export interface IdentityState {
   /** `null` until the person has told us their name. */
   readonly name: string | null
   readonly color: string
+  /** A short line about their practice ("ward nurse, 8 years in acute care"); may be empty. */
+  readonly practice: string
   readonly preferences: OtherTldrawPreferences
   setName(name: string): void
   setColor(color: string): void
+  setPractice(practice: string): void
   /** Takes what tldraw's menus changed (name and colour in the people menu included). */
   applyTldrawPreferences(preferences: TLUserPreferences): void
 }
@@ -28,9 +33,14 @@ export function normalizeDisplayName(name: string): string {
   return name.replace(/\s+/g, ' ').trim().slice(0, MAX_DISPLAY_NAME_LENGTH)
 }
 
-function createIdentity(): Pick<IdentityState, 'userId' | 'name' | 'color' | 'preferences'> {
+/** One line, trimmed, at most MAX_PRACTICE_LENGTH characters. */
+export function normalizePractice(practice: string): string {
+  return practice.replace(/\s+/g, ' ').trim().slice(0, MAX_PRACTICE_LENGTH)
+}
+
+function createIdentity(): Pick<IdentityState, 'userId' | 'name' | 'color' | 'practice' | 'preferences'> {
   const userId = createUserId()
-  return { userId, name: null, color: colorForUserId(userId), preferences: {} }
+  return { userId, name: null, color: colorForUserId(userId), practice: '', preferences: {} }
 }
 
 export const useIdentityStore = create<IdentityState>()(
@@ -42,6 +52,7 @@ export const useIdentityStore = create<IdentityState>()(
         if (normalized) set({ name: normalized })
       },
       setColor: (color) => set({ color }),
+      setPractice: (practice) => set({ practice: normalizePractice(practice) }),
       applyTldrawPreferences: ({ id: _id, name, color, ...preferences }) =>
         set((state) => ({
           name: (name && normalizeDisplayName(name)) || state.name,
@@ -52,7 +63,7 @@ export const useIdentityStore = create<IdentityState>()(
     {
       name: 'think-together:identity',
       version: 1,
-      partialize: ({ userId, name, color, preferences }) => ({ userId, name, color, preferences }),
+      partialize: ({ userId, name, color, practice, preferences }) => ({ userId, name, color, practice, preferences }),
     },
   ),
 )
