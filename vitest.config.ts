@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     environment: 'node',
+    globalSetup: ['tests/setup/buildClient.ts'],
     testTimeout: 30_000,
     hookTimeout: 180_000,
     fileParallelism: true,

@@ -26,6 +26,8 @@ import { useBoardConnection } from './useBoardConnection'
 import { ContributionOverlay, contributionShapeUtils, registerContributions } from '../contributions'
 import { ConversationOverlay, canvasShapeVisibility, registerConversation } from '../conversation'
 import { LinksOverlay, registerLinks } from '../links'
+import { CONTRIBUTION_SHAPE_TYPE } from '../../shared/board/contributionShape'
+import { readCard } from '../../shared/board/boardModel'
 import './board.css'
 
 /** tldraw's fonts, icons and translations, bundled by Vite and served by our own server. */
@@ -109,7 +111,14 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
       if (!connection || !boardContext) return
       if (readonly) editor.updateInstanceState({ isReadonly: true })
       registerLocalBookmarks(editor)
-      const presence = bindPresence(connection.store, connection.provider.awareness, presenceUser)
+      const presence = bindPresence(connection.store, connection.provider.awareness, presenceUser, {
+        isPrivateShape: (shapeId) => {
+          const shape = editor.getShape(shapeId)
+          if (shape?.type !== CONTRIBUTION_SHAPE_TYPE) return false
+          const cardId = (shape.props as { cardId?: unknown }).cardId
+          return typeof cardId === 'string' && readCard(connection.doc, cardId)?.anonymous === true
+        },
+      })
       const stopRefreshingPresence = useIdentityStore.subscribe((identity, previous) => {
         if (identity.name !== previous.name || identity.color !== previous.color) presence.refreshUser()
       })

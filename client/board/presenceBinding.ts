@@ -22,6 +22,7 @@ import {
   getDefaultUserPresence,
   react,
   type TLInstancePresence,
+  type TLShapeId,
   type TLStore,
   type TLUser,
 } from 'tldraw'
@@ -56,10 +57,19 @@ interface AwarenessChange {
  * name, colour) into awareness, and mirrors every other client's awareness state into the store
  * as instance_presence records.
  */
+export interface PresenceOptions {
+  /**
+   * Shapes whose selection must not be published: selecting one's own anonymous card would
+   * otherwise show everyone who wrote it.
+   */
+  isPrivateShape?: (shapeId: TLShapeId) => boolean
+}
+
 export function bindPresence(
   store: TLStore,
   awareness: Awareness,
   getUser: () => PresenceUser,
+  options: PresenceOptions = {},
 ): PresenceBinding {
   const localClientId = awareness.clientID
   const userRevision = atom('presenceUserRevision', 0)
@@ -69,8 +79,10 @@ export function bindPresence(
     const user = getUser()
     const state = getDefaultUserPresence(store, toTLUser(user))
     if (!state) return null
+    const isPrivateShape = options.isPrivateShape
     return InstancePresenceRecordType.create({
       ...state,
+      selectedShapeIds: isPrivateShape ? state.selectedShapeIds.filter((id) => !isPrivateShape(id)) : state.selectedShapeIds,
       // tldraw compares presence userIds with `editor.user.getId()`, the raw preference id.
       userId: user.id,
       id: presenceIdFor(localClientId),

@@ -1,18 +1,42 @@
 /**
- * What the contributions feature adds to the board (wired in client/board/BoardCanvas.tsx).
+ * Contributions: the cards members place on the board (understanding, question, experience,
+ * idea, concern, synthesis), each attributed to its author or posted anonymously through the
+ * server, with reactions and a reply count. Wired in client/board/BoardCanvas.tsx and
+ * client/board/boardConnection.ts.
+ *
+ * - `contributionShapeUtils`: the `contribution` shape (ContributionShapeUtil.tsx).
+ * - `registerContributions(editor, board)`: one card per shape on duplicate and paste
+ *   (cardIdentity.ts), keys 1–6 to add a card (cardCreation.ts), and this board's anonymous claim
+ *   keys (anonymousCards.ts).
+ * - `ContributionOverlay`: the palette and the anonymous composer (ContributionPalette.tsx).
  */
+import { createElement } from 'react'
 import type { Editor, TLAnyShapeUtilConstructor } from 'tldraw'
-import type { BoardContextValue } from '../board/boardContext'
+import { useBoardContext, type BoardContextValue } from '../board/boardContext'
+import { useClaimKeys } from './anonymousCards'
+import { attachBoard } from './boardRegistry'
+import { registerKindShortcuts, useContributionUi } from './cardCreation'
+import { registerCardIdentity } from './cardIdentity'
+import { ContributionPalette } from './ContributionPalette'
+import { ContributionShapeUtil } from './ContributionShapeUtil'
+import './contributions.css'
 
 /** Shape utils for the store (boardConnection.ts) and the editor (BoardCanvas.tsx). */
-export const contributionShapeUtils: TLAnyShapeUtilConstructor[] = []
+export const contributionShapeUtils: TLAnyShapeUtilConstructor[] = [ContributionShapeUtil]
 
 /** Called when the editor mounts; returns the clean-up. */
-export function registerContributions(_editor: Editor, _board: BoardContextValue): () => void {
-  return () => {}
+export function registerContributions(editor: Editor, board: BoardContextValue): () => void {
+  useClaimKeys.getState().load(board.boardId)
+  const cleanups = [attachBoard(editor, board), registerCardIdentity(editor, board)]
+  if (board.canEdit) cleanups.push(registerKindShortcuts(editor, board))
+  return () => {
+    for (const cleanup of cleanups) cleanup()
+    useContributionUi.getState().closeComposer()
+  }
 }
 
 /** Rendered in front of the canvas, inside tldraw's context. */
 export function ContributionOverlay() {
-  return null
+  const { canEdit } = useBoardContext()
+  return canEdit ? createElement(ContributionPalette) : null
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { browserAvailable, ensureClientBuild, launchBrowser } from '../helpers/browser'
+import { browserAvailable, launchBrowser } from '../helpers/browser'
 import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
 import { createBoard, type CreatedBoard } from '../helpers/boardClient'
 
@@ -50,7 +50,6 @@ function noteTexts(page: Page): Promise<string[]> {
 
 beforeAll(async () => {
   if (!available) return
-  ensureClientBuild()
   server = await startServerProcess({ serveClient: true })
   browser = await launchBrowser()
   board = await createBoard(server.url, 'How do we onboard new nurses?', PROBLEM)

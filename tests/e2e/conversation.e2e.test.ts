@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { browserAvailable, ensureClientBuild, launchBrowser } from '../helpers/browser'
+import { browserAvailable, launchBrowser } from '../helpers/browser'
 import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
 import { createBoard, type CreatedBoard } from '../helpers/boardClient'
 
@@ -170,7 +170,6 @@ function moveCameraAway(page: Page): Promise<void> {
 
 beforeAll(async () => {
   if (!available) return
-  ensureClientBuild()
   server = await startServerProcess({ serveClient: true })
   browser = await launchBrowser()
   board = await createBoard(server.url, 'How do we hand over patients safely?', 'Handovers lose information between shifts.')

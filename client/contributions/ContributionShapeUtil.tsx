@@ -1,0 +1,106 @@
+/**
+ * The tldraw shape that shows a contribution card. Its props hold only geometry and the card's
+ * id; the card itself (kind, text, author, times) lives in the document's `cards` map, so moving
+ * or resizing a card never touches what it says, and two people can type in it at once.
+ */
+import {
+  BaseBoxShapeUtil,
+  HTMLContainer,
+  T,
+  resizeBox,
+  type RecordProps,
+  type SvgExportContext,
+  type TLResizeInfo,
+  type TLShape,
+} from 'tldraw'
+import { getCardText, readCard } from '../../shared/board/boardModel'
+import {
+  CONTRIBUTION_DEFAULT_SIZE,
+  CONTRIBUTION_MAX_SIZE,
+  CONTRIBUTION_MIN_SIZE,
+  CONTRIBUTION_SHAPE_TYPE,
+  type ContributionShapeProps,
+} from '../../shared/board/contributionShape'
+import { CONTRIBUTION_KIND_INFO } from '../../shared/board/vocabulary'
+import { useClaimKeys } from './anonymousCards'
+import { boardOf } from './boardRegistry'
+import { CardSvg } from './CardSvg'
+import { ContributionCard } from './ContributionCard'
+
+declare module 'tldraw' {
+  interface TLGlobalShapePropsMap {
+    [CONTRIBUTION_SHAPE_TYPE]: ContributionShapeProps
+  }
+}
+
+export type ContributionShape = TLShape<typeof CONTRIBUTION_SHAPE_TYPE>
+
+export class ContributionShapeUtil extends BaseBoxShapeUtil<ContributionShape> {
+  static override type = CONTRIBUTION_SHAPE_TYPE
+  static override props: RecordProps<ContributionShape> = {
+    w: T.nonZeroNumber,
+    h: T.nonZeroNumber,
+    cardId: T.string,
+  }
+
+  getDefaultProps(): ContributionShapeProps {
+    return { ...CONTRIBUTION_DEFAULT_SIZE, cardId: '' }
+  }
+
+  /**
+   * Members edit a card's text in place, except the anonymous author of a card: their edits go
+   * through the server (the anonymous composer), never into the shared document.
+   */
+  override canEdit(shape: ContributionShape): boolean {
+    const board = boardOf(this.editor)
+    if (!board?.canEdit) return false
+    const card = readCard(board.doc, shape.props.cardId)
+    return !!card && !(card.anonymous && useClaimKeys.getState().keys[card.id])
+  }
+
+  override canResize(): boolean {
+    return true
+  }
+
+  override onResize(shape: ContributionShape, info: TLResizeInfo<ContributionShape>) {
+    return resizeBox(shape, info, {
+      minWidth: CONTRIBUTION_MIN_SIZE.w,
+      minHeight: CONTRIBUTION_MIN_SIZE.h,
+      maxWidth: CONTRIBUTION_MAX_SIZE.w,
+      maxHeight: CONTRIBUTION_MAX_SIZE.h,
+    })
+  }
+
+  override getText(shape: ContributionShape): string | undefined {
+    const board = boardOf(this.editor)
+    return board ? (getCardText(board.doc, shape.props.cardId)?.toString() ?? '') : undefined
+  }
+
+  override getAriaDescriptor(shape: ContributionShape): string | undefined {
+    const board = boardOf(this.editor)
+    const card = board && readCard(board.doc, shape.props.cardId)
+    if (!card) return undefined
+    const author = card.anonymous ? 'Anonymous' : (card.author?.name ?? 'Unknown')
+    return `${CONTRIBUTION_KIND_INFO[card.kind].label} by ${author}: ${card.text}`
+  }
+
+  component(shape: ContributionShape) {
+    return (
+      <HTMLContainer className="tt-card-container">
+        <ContributionCard shape={shape} />
+      </HTMLContainer>
+    )
+  }
+
+  getIndicatorPath(shape: ContributionShape): Path2D {
+    const path = new Path2D()
+    path.roundRect(0, 0, shape.props.w, shape.props.h, 8)
+    return path
+  }
+
+  override toSvg(shape: ContributionShape, ctx: SvgExportContext) {
+    const board = boardOf(this.editor)
+    const card = board ? readCard(board.doc, shape.props.cardId) : null
+    return <CardSvg editor={this.editor} shape={shape} card={card} isDarkMode={ctx.isDarkMode} />
+  }
+}
