@@ -16,6 +16,7 @@ import { useIdentityStore } from '../state/identityStore'
 import { BoardContext, type BoardContextValue } from './boardContext'
 import { BoardSharePanel } from './BoardSharePanel'
 import { registerLocalBookmarks } from './bookmarks'
+import { cacheTextMeasurements } from './textMeasureCache'
 import { bindPresence } from './presenceBinding'
 import { ProblemPanel } from './ProblemPanel'
 import { exposeBoardForTests } from './testHooks'
@@ -110,6 +111,7 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
     (editor: Editor) => {
       if (!connection || !boardContext) return
       if (readonly) editor.updateInstanceState({ isReadonly: true })
+      const stopCachingMeasurements = cacheTextMeasurements(editor)
       registerLocalBookmarks(editor)
       const presence = bindPresence(connection.store, connection.provider.awareness, presenceUser, {
         isPrivateShape: (shapeId) => {
@@ -136,6 +138,7 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
       })
       return () => {
         for (const dispose of disposeFeatures) dispose()
+        stopCachingMeasurements()
         hideFromTests()
         stopRefreshingPresence()
         presence.dispose()
