@@ -277,11 +277,34 @@ function readDocRecord(
   }
   const before = store.get(record.id) ?? null
   try {
-    return store.schema.validateRecord(store, record, before ? 'updateRecord' : 'createRecord', before)
+    return shareRichText(store.schema.validateRecord(store, record, before ? 'updateRecord' : 'createRecord', before))
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     return new Error(`Board record ${key} is invalid (${reason}); skipped it.`)
   }
+}
+
+/**
+ * Records that carry the same rich text get the very same object for it. tldraw caches the HTML
+ * it renders from rich text by object identity, and turning rich text into HTML is costly: a
+ * board with 1,500 links labelled with five link types then renders five labels, not 1,500.
+ */
+const sharedRichTexts = new Map<string, unknown>()
+const MAX_SHARED_RICH_TEXTS = 5000
+const MAX_SHARED_RICH_TEXT_LENGTH = 2000
+
+function shareRichText(record: TLRecord): TLRecord {
+  if (record.typeName !== 'shape') return record
+  const richText = (record.props as { richText?: unknown }).richText
+  if (!richText || typeof richText !== 'object') return record
+  const key = JSON.stringify(richText)
+  if (key.length > MAX_SHARED_RICH_TEXT_LENGTH) return record
+  let shared = sharedRichTexts.get(key)
+  if (shared === undefined) {
+    if (sharedRichTexts.size >= MAX_SHARED_RICH_TEXTS) sharedRichTexts.clear()
+    sharedRichTexts.set(key, (shared = richText))
+  }
+  return shared === richText ? record : ({ ...record, props: { ...record.props, richText: shared } } as TLRecord)
 }
 
 function isDocumentScoped(store: TLStore, typeName: string): boolean {

@@ -8,6 +8,8 @@ import {
   HTMLContainer,
   T,
   resizeBox,
+  useEditor,
+  useValue,
   type RecordProps,
   type SvgExportContext,
   type TLResizeInfo,
@@ -87,7 +89,7 @@ export class ContributionShapeUtil extends BaseBoxShapeUtil<ContributionShape> {
   component(shape: ContributionShape) {
     return (
       <HTMLContainer className="tt-card-container">
-        <ContributionCard shape={shape} />
+        <CardWhenInView shape={shape} />
       </HTMLContainer>
     )
   }
@@ -103,4 +105,14 @@ export class ContributionShapeUtil extends BaseBoxShapeUtil<ContributionShape> {
     const card = board ? readCard(board.doc, shape.props.cardId) : null
     return <CardSvg editor={this.editor} shape={shape} card={card} isDarkMode={ctx.isDarkMode} />
   }
+}
+
+/**
+ * tldraw hides shapes outside the viewport but still renders them; a card out of view renders
+ * nothing until it comes into view, which keeps opening a board of a thousand cards quick.
+ */
+function CardWhenInView({ shape }: { shape: ContributionShape }) {
+  const editor = useEditor()
+  const culled = useValue('card out of view', () => editor.getCulledShapes().has(shape.id), [editor, shape.id])
+  return culled ? null : <ContributionCard shape={shape} />
 }

@@ -236,7 +236,7 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
     await bea.keyboard.press('Alt+Shift+C')
     await expect.poll(() => bea.getByTestId('conversation-panel').isVisible()).toBe(false)
     await selectNone(bea)
-    await bea.locator('.tl-canvas').click({ position: { x: 1000, y: 700 } })
+    await bea.locator('.tl-canvas').click({ position: { x: 1000, y: 600 } })
     await bea.keyboard.press('Alt+Shift+C')
     await bea.getByTestId('conversation-panel').waitFor()
     expect(await bea.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('tab')
