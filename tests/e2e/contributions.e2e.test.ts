@@ -509,26 +509,30 @@ describe.skipIf(!available)('anonymous contributions', () => {
   })
 
   test('selecting one’s own anonymous card is not shown to others (presence leaves it out)', async () => {
-    await author.evaluate((id) => {
-      const editor = window.__thinkTogether!.editor
-      editor.select(id as never)
-    }, shapeId)
-    // A geo shape selected next to it proves the selection is being published at all.
-    const geoId = await author.evaluate(() => {
-      const editor = window.__thinkTogether!.editor
-      editor.createShape({ id: 'shape:presence-probe' as never, type: 'geo', x: -600, y: -600, props: { w: 40, h: 40 } })
-      editor.select('shape:presence-probe' as never, editor.getSelectedShapeIds()[0])
-      return 'shape:presence-probe'
-    })
+    // The other member makes a probe shape (the author must write nothing to the document here).
+    const probeId = 'shape:presence-probe'
+    await other.evaluate((id) => {
+      window.__thinkTogether!.editor.createShape({ id: id as never, type: 'geo', x: -600, y: -600, props: { w: 40, h: 40 } })
+    }, probeId)
+    await expect.poll(() => author.evaluate((id) => !!window.__thinkTogether!.editor.getShape(id as never), probeId)).toBe(true)
+    // The author selects her anonymous card and the probe; only the probe may show up for others.
+    await author.evaluate(
+      ({ card, probe }) => {
+        window.__thinkTogether!.editor.select(card as never, probe as never)
+      },
+      { card: shapeId, probe: probeId },
+    )
     const selectionSeenByOther = () =>
       other.evaluate(() => window.__thinkTogether!.editor.getCollaborators().flatMap((c) => c.selectedShapeIds as string[]))
-    await expect.poll(selectionSeenByOther, { timeout: 10_000 }).toContain(geoId)
+    await expect.poll(selectionSeenByOther, { timeout: 10_000 }).toContain(probeId)
     expect(await selectionSeenByOther()).not.toContain(shapeId)
     await author.evaluate(() => {
-      const editor = window.__thinkTogether!.editor
-      editor.deleteShape('shape:presence-probe' as never)
-      editor.selectNone()
+      window.__thinkTogether!.editor.selectNone()
     })
+    await other.evaluate((id) => {
+      window.__thinkTogether!.editor.deleteShape(id as never)
+    }, probeId)
+    await expect.poll(() => author.evaluate((id) => !!window.__thinkTogether!.editor.getShape(id as never), probeId)).toBe(false)
   })
 
   test('the author changes the text through the server; the other member sees it, still anonymous, also in exports', async () => {

@@ -712,8 +712,16 @@ describe('H2 limits: size, awareness, missing dependencies, rates, connections, 
   test('H2.10 unadmitted connections beyond MAX_PENDING_CONNECTIONS are refused with HTTP 503', async () => {
     const path = `/sync/${scene.attacked.id}?token=${scene.attacked.tokens.member}`
     const before = metricValue(await metrics(scene.server), 'tt_upgrades_refused_total', 'reason="too-many-pending"')
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => rawUpgrade({ port: scene.server.port, path, localAddress: `127.0.1.${10 + i}`, timeoutMs: 1000 })))
-    const statuses = results.map((r) => r.status)
+    // Whether a burst has more than the cap in flight at once depends on how the server's event
+    // loop interleaves upgrades with admissions; a few bursts make that certain.
+    let statuses: number[] = []
+    for (let burst = 0; burst < 5 && !statuses.includes(503); burst++) {
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => rawUpgrade({ port: scene.server.port, path, localAddress: `127.0.${burst + 1}.${10 + i}`, timeoutMs: 1000 })),
+      )
+      statuses = results.map((r) => r.status)
+      expect(statuses.filter((s) => s !== 101 && s !== 503 && s !== 429)).toEqual([])
+    }
     const after = metricValue(await metrics(scene.server), 'tt_upgrades_refused_total', 'reason="too-many-pending"')
     record('H2.10', '100 simultaneous upgrades from 100 addresses (MAX_PENDING_CONNECTIONS=4)', `statuses ${JSON.stringify(Object.fromEntries([...new Set(statuses)].map((s) => [s, statuses.filter((x) => x === s).length])))}`)
     expect(statuses.filter((s) => s !== 101 && s !== 503 && s !== 429)).toEqual([])
