@@ -34,6 +34,11 @@ export function createHttpServer(options: HttpServerOptions): Server {
         res.end(body)
         return
       }
+      if (url.pathname === '/api/time') {
+        // The shared timer counts on the server's clock; clients estimate their offset from this.
+        sendJson(res, 200, { now: Date.now() })
+        return
+      }
       if (url.pathname === '/api/config') {
         sendJson(res, 200, options.clientConfig)
         return

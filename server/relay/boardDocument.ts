@@ -56,6 +56,8 @@ export class BoardDocument {
   private idleTimer: NodeJS.Timeout | null = null
   private failed = false
   private closed = false
+  /** Holders other than peers that need the document loaded (e.g. a canvas reading its lock). */
+  private retainers = 0
 
   private constructor(
     readonly name: string,
@@ -109,6 +111,11 @@ export class BoardDocument {
     return this.peers.size
   }
 
+  /** Peers and other holders (see retain). */
+  get holderCount(): number {
+    return this.peers.size + this.retainers
+  }
+
   get isFailed(): boolean {
     return this.failed
   }
@@ -135,7 +142,18 @@ export class BoardDocument {
     const clientIds = this.peerClientIds.get(peer)
     this.peerClientIds.delete(peer)
     if (clientIds && clientIds.size > 0) removeAwarenessStates(this.awareness, [...clientIds], null)
-    if (this.peers.size === 0) this.startIdleTimer()
+    if (this.peers.size === 0 && this.retainers === 0) this.startIdleTimer()
+  }
+
+  /** Keeps the document loaded for a holder that is not a peer, until release(). */
+  retain(): void {
+    this.retainers++
+    this.cancelIdleTimer()
+  }
+
+  release(): void {
+    this.retainers = Math.max(0, this.retainers - 1)
+    if (this.peers.size === 0 && this.retainers === 0) this.startIdleTimer()
   }
 
   /**

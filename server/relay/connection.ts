@@ -24,6 +24,8 @@ export interface DocumentAccess {
   canWrite: boolean
   /** Sent (auth permission-denied) when a read-only connection sends a change. */
   deniedReason: string
+  /** Checked for every change: a reason while writing is blocked for now (the board is locked). */
+  writeBlock?: () => string | null
 }
 
 export class RelayConnection implements DocumentPeer {
@@ -207,6 +209,18 @@ export class RelayConnection implements DocumentPeer {
       return
     }
     if (isEmptyUpdate(update)) return
+    // While the board is locked nothing of this connection's is applied. A change it tried is
+    // refused and the connection closed (retryable): its later updates would depend on the refused
+    // one, so it must resync, which it does when it reconnects (and is refused again until unlocked).
+    const blocked = this.access.writeBlock?.()
+    if (blocked) {
+      if (kind === 'syncUpdate' || document.hasContentBeyondState(update)) {
+        this.context.metrics.updatesRejected.inc({ reason: 'locked' })
+        this.socket.send(encodePermissionDenied(blocked))
+        this.close(CloseCode.boardLocked, blocked)
+      }
+      return
+    }
     if (this.updatesInFlight >= this.context.limits.maxQueuedUpdates) {
       this.close(CloseCode.rateLimited, 'too many updates waiting to be applied')
       return

@@ -8,10 +8,12 @@ import type { Logger } from 'pino'
 import { CloseCode } from '../../shared/protocol/messages'
 import { canWriteDoc, parseDocName, type BoardDocName } from '../../shared/board/docNames'
 import type { BoardRole } from '../../shared/board/roles'
+import { controlDocName } from '../../shared/board/docNames'
+import { isBoardLocked } from '../../shared/board/facilitation'
 import type { TokenAuthority } from '../auth/tokens'
 import type { Storage } from '../storage/storage'
 import { BoardDocument } from './boardDocument'
-import { RelayConnection } from './connection'
+import { RelayConnection, type DocumentAccess } from './connection'
 import type { RelayContext } from './context'
 import type { RelaySocket } from './socket'
 
@@ -35,8 +37,13 @@ const DENIED_REASONS = {
   control: 'only facilitators can change this',
 } as const
 
-function accessFor(role: BoardRole, doc: BoardDocName) {
-  return { canWrite: canWriteDoc(role, doc.kind), deniedReason: DENIED_REASONS[doc.kind] }
+function accessFor(role: BoardRole, doc: BoardDocName, control: BoardDocument | null): DocumentAccess {
+  return {
+    canWrite: canWriteDoc(role, doc.kind),
+    deniedReason: DENIED_REASONS[doc.kind],
+    // Members cannot change the canvas while the facilitator has locked the board.
+    writeBlock: control && role === 'member' ? () => (isBoardLocked(control.doc) ? 'the board is locked' : null) : undefined,
+  }
 }
 
 export class Relay {
@@ -133,18 +140,28 @@ export class Relay {
       return
     }
     let document: BoardDocument
+    let control: BoardDocument | null = null
     try {
       document = await this.openDocument(request.docName)
+      if (parsed.kind === 'canvas') {
+        control = await this.openDocument(controlDocName(boardId))
+        control.retain()
+      }
     } catch (error) {
       log.error({ err: error }, 'document could not be loaded')
       connection.refuse(CloseCode.storageUnavailable, 'the board could not be loaded; try again')
       return
     }
+    if (control) {
+      const held = control
+      connection.onClosed(() => held.release())
+    }
     if (connection.currentState !== 'admitting') {
-      if (document.peerCount === 0) this.unloadDocument(document)
+      control?.release()
+      if (document.holderCount === 0) this.unloadDocument(document)
       return
     }
-    connection.open(document, accessFor(check.grant.role, parsed))
+    connection.open(document, accessFor(check.grant.role, parsed, control))
     log.info({ role: check.grant.role }, 'connection opened')
   }
 
@@ -194,7 +211,7 @@ export class Relay {
   }
 
   private unloadDocument(document: BoardDocument): void {
-    if (document.peerCount > 0 || document.isClosed) return
+    if (document.holderCount > 0 || document.isClosed) return
     const unload = document
       .unload()
       .catch((error: unknown) => this.log.error({ err: error, boardId: document.name }, 'unload failed'))

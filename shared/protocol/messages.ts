@@ -50,6 +50,8 @@ export const CloseCode = {
   badDocumentName: 4400,
   /** The board does not exist. Not retryable. */
   boardNotFound: 4404,
+  /** A member changed the canvas while the board is locked; reconnect (and resync) later. */
+  boardLocked: 4523,
   /** The document could not be loaded or stored right now; retryable. */
   storageUnavailable: 4503,
   /**

@@ -1,0 +1,94 @@
+/**
+ * Facilitation rules the relay enforces, tried with raw y-websocket clients holding a member
+ * token: members cannot change phases, the timer or the lock (the control document is the
+ * facilitators'), and cannot change the canvas while the board is locked.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import * as Y from 'yjs'
+import { controlDocName } from '../../shared/board/docNames'
+import { CloseCode } from '../../shared/protocol/messages'
+import { FACILITATION_MAP, isBoardLocked, readTimer, setBoardLocked, startTimer } from '../../shared/board/facilitation'
+import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
+import { connectClient, createBoard, sleep, waitFor, waitForSync, type CreatedBoard, type TestClient } from '../helpers/boardClient'
+
+let server: ServerProcess
+let board: CreatedBoard
+const clients: TestClient[] = []
+
+function client(docName: string, token: string): TestClient {
+  const c = connectClient(server.wsUrl, docName, token)
+  clients.push(c)
+  return c
+}
+
+beforeAll(async () => {
+  server = await startServerProcess()
+  board = await createBoard(server.url)
+})
+
+afterAll(async () => {
+  for (const c of clients) c.destroy()
+  await server.stop()
+  removeDataDir(server.dataDir)
+})
+
+describe('facilitation rules enforced by the relay', () => {
+  test('GET /api/time gives the server clock the shared timer counts on', async () => {
+    const before = Date.now()
+    const { now } = (await (await fetch(`${server.url}/api/time`)).json()) as { now: number }
+    expect(now).toBeGreaterThanOrEqual(before - 1000)
+    expect(now).toBeLessThanOrEqual(Date.now() + 1000)
+  })
+
+  test('a member cannot start the timer, change phases or unlock: the control document refuses them', async () => {
+    const facilitator = client(controlDocName(board.id), board.tokens.facilitator)
+    const member = client(controlDocName(board.id), board.tokens.member)
+    await Promise.all([waitForSync(facilitator), waitForSync(member)])
+    startTimer(member.doc, 60_000, Date.now())
+    member.doc.getMap(FACILITATION_MAP).set('currentPhaseId', 'vote')
+    setBoardLocked(member.doc, false)
+    await waitFor(() => member.denials.length > 0, 5000, 'denial')
+    expect(member.denials[0]).toMatch(/only facilitators/)
+    // The facilitator's own change goes through, and the member's never reached anyone.
+    startTimer(facilitator.doc, 5 * 60_000, Date.now())
+    const observer = client(controlDocName(board.id), board.tokens.observer)
+    await waitFor(() => readTimer(observer.doc).durationMs === 5 * 60_000, 5000, 'facilitator timer')
+    expect(observer.doc.getMap(FACILITATION_MAP).get('currentPhaseId')).toBeUndefined()
+  })
+
+  test('while the board is locked a member’s canvas changes are refused and reach nobody; after unlocking they go through', async () => {
+    const facilitatorControl = client(controlDocName(board.id), board.tokens.facilitator)
+    const member = client(board.id, board.tokens.member)
+    const facilitatorCanvas = client(board.id, board.tokens.facilitator)
+    await Promise.all([waitForSync(facilitatorControl), waitForSync(member), waitForSync(facilitatorCanvas)])
+    setBoardLocked(facilitatorControl.doc, true)
+    // The relay reads the lock from its own copy of the control document.
+    await sleep(300)
+    expect(isBoardLocked(facilitatorControl.doc)).toBe(true)
+
+    member.doc.getMap('shapes').set('shape:while-locked', { x: 1 })
+    await waitFor(() => member.denials.includes('the board is locked'), 5000, 'lock denial')
+    await waitFor(() => member.closeCodes.includes(CloseCode.boardLocked), 5000, 'retryable close')
+    // The facilitator can still change the board.
+    facilitatorCanvas.doc.getMap('shapes').set('shape:facilitator', { x: 2 })
+    await waitFor(() => member.doc.getMap('shapes').has('shape:facilitator'), 5000, 'facilitator change')
+    expect(facilitatorCanvas.doc.getMap('shapes').has('shape:while-locked')).toBe(false)
+
+    // Nothing of the member's arrives while locked, reconnects included.
+    await sleep(800)
+    expect(facilitatorCanvas.doc.getMap('shapes').has('shape:while-locked')).toBe(false)
+
+    setBoardLocked(facilitatorControl.doc, false)
+    member.doc.getMap('shapes').set('shape:after-unlock', { x: 3 })
+    // The member's client reconnects by itself; its edits from the locked time arrive now too.
+    await waitFor(
+      () => facilitatorCanvas.doc.getMap('shapes').has('shape:after-unlock') && facilitatorCanvas.doc.getMap('shapes').has('shape:while-locked'),
+      10_000,
+      'changes after unlock',
+    )
+    const fresh = client(board.id, board.tokens.observer)
+    await waitForSync(fresh)
+    expect(fresh.doc.getMap('shapes').has('shape:after-unlock')).toBe(true)
+    expect(Y.encodeStateVector(fresh.doc).length).toBeGreaterThan(0)
+  })
+})

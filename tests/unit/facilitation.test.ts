@@ -1,0 +1,70 @@
+/**
+ * The facilitation data model: the shared timer on the server's clock, the lock, spotlight and
+ * summons.
+ */
+import { describe, expect, test } from 'vitest'
+import * as Y from 'yjs'
+import {
+  addTimerTime,
+  isBoardLocked,
+  pauseTimer,
+  readSpotlight,
+  readSummon,
+  readTimer,
+  resumeTimer,
+  setBoardLocked,
+  setSpotlight,
+  startTimer,
+  stopTimer,
+  summonEveryone,
+  timerRemaining,
+} from '../../shared/board/facilitation'
+
+describe('shared timer', () => {
+  test('start, pause, add a minute, resume and stop, all on the server clock', () => {
+    const doc = new Y.Doc()
+    expect(readTimer(doc)).toEqual({ state: 'stopped', durationMs: 0 })
+    startTimer(doc, 300_000, 1_000_000)
+    expect(timerRemaining(readTimer(doc), 1_060_000)).toBe(240_000)
+    pauseTimer(doc, 1_060_000)
+    expect(readTimer(doc)).toEqual({ state: 'paused', remainingMs: 240_000, durationMs: 300_000 })
+    expect(timerRemaining(readTimer(doc), 9_999_999)).toBe(240_000)
+    addTimerTime(doc, 60_000, 1_070_000)
+    resumeTimer(doc, 2_000_000)
+    expect(timerRemaining(readTimer(doc), 2_000_000)).toBe(300_000)
+    addTimerTime(doc, 60_000, 2_000_000)
+    expect(timerRemaining(readTimer(doc), 2_000_000)).toBe(360_000)
+    expect(timerRemaining(readTimer(doc), 5_000_000)).toBe(0)
+    stopTimer(doc)
+    expect(readTimer(doc).state).toBe('stopped')
+  })
+
+  test('two screens with different clocks agree when both use the server clock', () => {
+    const doc = new Y.Doc()
+    startTimer(doc, 120_000, 50_000)
+    const serverNow = 80_000
+    const aliceOffset = -3_700 // her clock is 3.7 s behind the server
+    const bobOffset = 12_400
+    const aliceSees = timerRemaining(readTimer(doc), serverNow + aliceOffset - aliceOffset)
+    const bobSees = timerRemaining(readTimer(doc), serverNow + bobOffset - bobOffset)
+    expect(aliceSees).toBe(bobSees)
+  })
+})
+
+describe('lock, spotlight, summon', () => {
+  test('the lock, the spotlight and summons are read back as written', () => {
+    const doc = new Y.Doc()
+    expect(isBoardLocked(doc)).toBe(false)
+    setBoardLocked(doc, true)
+    expect(isBoardLocked(doc)).toBe(true)
+    expect(readSpotlight(doc)).toBeNull()
+    setSpotlight(doc, { userId: 'fac', name: 'Fay' })
+    expect(readSpotlight(doc)).toEqual({ userId: 'fac', name: 'Fay' })
+    setSpotlight(doc, null)
+    expect(readSpotlight(doc)).toBeNull()
+    expect(readSummon(doc)).toBeNull()
+    summonEveryone(doc, { userId: 'fac', pageId: 'page:page', x: 1, y: 2, w: 3, h: 4 })
+    summonEveryone(doc, { userId: 'fac', pageId: 'page:page', x: 5, y: 6, w: 7, h: 8 })
+    expect(readSummon(doc)).toEqual({ seq: 2, userId: 'fac', pageId: 'page:page', x: 5, y: 6, w: 7, h: 8 })
+  })
+})
