@@ -27,6 +27,7 @@ import { useBoardConnection } from './useBoardConnection'
 import { ContributionOverlay, contributionShapeUtils, registerContributions } from '../contributions'
 import { ConversationOverlay, canvasShapeVisibility, registerConversation } from '../conversation'
 import { LinksOverlay, registerLinks } from '../links'
+import { FacilitationOverlay, registerFacilitation } from '../facilitation'
 import { CONTRIBUTION_SHAPE_TYPE } from '../../shared/board/contributionShape'
 import { readCard } from '../../shared/board/boardModel'
 import './board.css'
@@ -98,6 +99,7 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
             token,
             doc: connection.doc,
             controlDoc: connection.controlDoc,
+            awareness: connection.provider.awareness,
             role,
             canEdit: !readonly,
             getMe: presenceUser,
@@ -128,6 +130,7 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
         registerContributions(editor, boardContext),
         registerLinks(editor, boardContext),
         registerConversation(editor, boardContext),
+        registerFacilitation(editor, boardContext),
       ]
       const hideFromTests = exposeBoardForTests({
         editor,
@@ -186,6 +189,7 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
           <ContributionOverlay />
           <LinksOverlay />
           <ConversationOverlay />
+          <FacilitationOverlay />
         </Tldraw>
       </div>
     </BoardContext.Provider>

@@ -4,6 +4,7 @@
  */
 import { createContext, useContext } from 'react'
 import type * as Y from 'yjs'
+import type { Awareness } from 'y-protocols/awareness'
 import type { BoardRole } from '../../shared/board/roles'
 import type { Person } from '../../shared/board/boardModel'
 
@@ -13,8 +14,10 @@ export interface BoardContextValue {
   readonly token: string
   /** The canvas document. */
   readonly doc: Y.Doc
-  /** The control document (title, problem statement). */
+  /** The control document (title, problem statement, facilitation). */
   readonly controlDoc: Y.Doc
+  /** Presence of everyone on the canvas (the canvas provider's awareness). */
+  readonly awareness: Awareness
   readonly role: BoardRole
   /** Whether this person may change the canvas (facilitators and members). */
   readonly canEdit: boolean

@@ -9,6 +9,7 @@ import { createRoot, type Root } from 'react-dom/client'
 import { Editor, EditorContext, createShapeId, createTLStore, defaultBindingUtils, defaultShapeUtils } from 'tldraw'
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
+import { Awareness } from 'y-protocols/awareness'
 import { BoardContext, type BoardContextValue } from '../../client/board/boardContext'
 import { contributionShapeUtils } from '../../client/contributions'
 import { useClaimKeys } from '../../client/contributions/anonymousCards'
@@ -54,6 +55,7 @@ function renderCard(card: { author: Person | null; anonymous: boolean; text: str
     token: 't',
     doc,
     controlDoc: new Y.Doc(),
+    awareness: new Awareness(doc),
     role: 'member',
     canEdit: true,
     getMe: () => ada,

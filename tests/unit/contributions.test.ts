@@ -19,6 +19,7 @@ import {
 } from 'tldraw'
 import { afterEach, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
+import { Awareness } from 'y-protocols/awareness'
 import { bindStoreToDoc } from '../../client/board/yjsBinding'
 import type { BoardContextValue } from '../../client/board/boardContext'
 import { contributionShapeUtils, registerContributions } from '../../client/contributions'
@@ -73,6 +74,7 @@ function createPeer(doc: Y.Doc, me: Person, role: 'member' | 'observer' = 'membe
     token: 'token',
     doc,
     controlDoc: new Y.Doc(),
+    awareness: new Awareness(doc),
     role,
     canEdit: role !== 'observer',
     getMe: () => me,
