@@ -16,7 +16,15 @@ const ALGORITHM = 'HS256'
 export interface BoardGrant {
   boardId: string
   role: BoardRole
+  /**
+   * Set on personal tokens only: the server-issued id of one person on this board, which opens
+   * that person's private documents (drafts). Board links carry a role, not a person.
+   */
+  personId?: string
 }
+
+/** Person ids are 128 random bits, base64url, issued by the server. */
+export const PERSON_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/
 
 export type TokenRefusal = 'missing-token' | 'invalid-token' | 'expired-token' | 'wrong-board'
 
@@ -40,7 +48,7 @@ export class TokenAuthority {
 
   /** Signs a link token. Links do not expire unless `expiresInSeconds` is given. */
   async sign(grant: BoardGrant, expiresInSeconds?: number): Promise<string> {
-    const jwt = new SignJWT({ role: grant.role })
+    const jwt = new SignJWT(grant.personId ? { role: grant.role, pid: grant.personId } : { role: grant.role })
       .setProtectedHeader({ alg: ALGORITHM })
       .setSubject(grant.boardId)
       .setIssuer(ISSUER)
@@ -57,7 +65,12 @@ export class TokenAuthority {
       const { payload } = await jwtVerify(token, this.secret, { algorithms: [ALGORITHM], issuer: ISSUER })
       if (!isValidBoardId(payload.sub) || !isBoardRole(payload.role)) return { ok: false, reason: 'invalid-token' }
       if (payload.sub !== boardId) return { ok: false, reason: 'wrong-board' }
-      return { ok: true, grant: { boardId: payload.sub, role: payload.role } }
+      if (payload.pid !== undefined && (typeof payload.pid !== 'string' || !PERSON_ID_PATTERN.test(payload.pid))) {
+        return { ok: false, reason: 'invalid-token' }
+      }
+      const grant: BoardGrant = { boardId: payload.sub, role: payload.role }
+      if (typeof payload.pid === 'string') grant.personId = payload.pid
+      return { ok: true, grant }
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired-token' }
       return { ok: false, reason: 'invalid-token' }

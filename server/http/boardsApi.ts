@@ -4,6 +4,7 @@
  *
  *   POST /api/boards                       {title, problem} -> 201 {id, links}
  *   GET  /api/boards/:id                   Bearer token     -> {id, title, role}
+ *   POST /api/boards/:id/people            Bearer token     -> 201 {personId, personToken}
  *   POST /api/boards/:id/assets            Bearer token, raw bytes -> 201 {src}
  *   GET  /api/boards/:id/assets/:assetId   ?token=          -> the bytes
  *   /api/boards/:id/anonymous-cards/...    see anonymousCardsApi.ts
@@ -82,6 +83,11 @@ export class BoardsApi {
       await this.getBoard(req, res, url, boardId)
       return true
     }
+    if (parts[3] === 'people' && parts.length === 4) {
+      if (req.method !== 'POST') return this.methodNotAllowed(res, 'POST')
+      await this.issuePersonalToken(req, res, url, boardId)
+      return true
+    }
     if (parts[3] === 'anonymous-cards') {
       await this.options.anonymousCards.handle(req, res, url, boardId, parts.slice(4))
       return true
@@ -158,6 +164,22 @@ export class BoardsApi {
       return
     }
     sendJson(res, 200, { id: board.id, title: board.title, role: grant.role })
+  }
+
+  /**
+   * A person's own token for this board: the role of the link they came with, plus a new person
+   * id that opens their private documents (drafts). The browser keeps it; nobody else gets it.
+   */
+  private async issuePersonalToken(req: IncomingMessage, res: ServerResponse, url: URL, boardId: string): Promise<void> {
+    const grant = await this.authorize(req, res, url, boardId)
+    if (!grant) return
+    if (!(await this.options.storage.getBoard(boardId))) {
+      sendError(res, 404, 'No such board.')
+      return
+    }
+    const personId = randomBytes(16).toString('base64url')
+    const personToken = await this.options.tokens.sign({ boardId, role: grant.role, personId })
+    sendJson(res, 201, { personId, personToken })
   }
 
   private async uploadAsset(req: IncomingMessage, res: ServerResponse, url: URL, boardId: string): Promise<void> {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { CloseCode } from '../../shared/protocol/messages'
-import { canWriteDoc, parseDocName, type BoardDocName } from '../../shared/board/docNames'
+import { canOpenDoc, canWriteDoc, parseDocName, type BoardDocName } from '../../shared/board/docNames'
 import type { BoardRole } from '../../shared/board/roles'
 import { controlDocName } from '../../shared/board/docNames'
 import { isBoardLocked } from '../../shared/board/facilitation'
@@ -35,6 +35,7 @@ export type UpgradeRefusal = 'too-many-from-address' | 'too-many-pending' | 'shu
 const DENIED_REASONS = {
   canvas: 'observers cannot change the board',
   control: 'only facilitators can change this',
+  drafts: 'observers cannot write drafts',
 } as const
 
 function accessFor(role: BoardRole, doc: BoardDocName, control: BoardDocument | null): DocumentAccess {
@@ -131,6 +132,10 @@ export class Relay {
     const check = await this.tokens.verify(request.token, boardId)
     if (!check.ok) {
       connection.refuse(CloseCode.unauthorized, check.reason)
+      return
+    }
+    if (!canOpenDoc(parsed, check.grant.role, check.grant.personId)) {
+      connection.refuse(CloseCode.unauthorized, 'not-your-document')
       return
     }
     const log = connection.log

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { controlDocName } from '../../shared/board/docNames'
+import { controlDocName, draftsDocName } from '../../shared/board/docNames'
 import { CloseCode } from '../../shared/protocol/messages'
 import { FACILITATION_MAP, isBoardLocked, readTimer, setBoardLocked, startTimer } from '../../shared/board/facilitation'
 import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
@@ -90,5 +90,51 @@ describe('facilitation rules enforced by the relay', () => {
     await waitForSync(fresh)
     expect(fresh.doc.getMap('shapes').has('shape:after-unlock')).toBe(true)
     expect(Y.encodeStateVector(fresh.doc).length).toBeGreaterThan(0)
+  })
+})
+
+describe('private drafts documents', () => {
+  async function personalToken(linkToken: string): Promise<{ personId: string; personToken: string }> {
+    const response = await fetch(`${server.url}/api/boards/${board.id}/people`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${linkToken}` },
+    })
+    expect(response.status).toBe(201)
+    return (await response.json()) as { personId: string; personToken: string }
+  }
+
+  test('only the person a personal token names opens their drafts; links and other people are refused', async () => {
+    const ada = await personalToken(board.tokens.member)
+    const bea = await personalToken(board.tokens.member)
+    expect(ada.personId).not.toBe(bea.personId)
+    const own = client(draftsDocName(board.id, ada.personId), ada.personToken)
+    await waitForSync(own)
+    own.doc.getMap('cards').set('draft-1', 'my private thought')
+    // Her own second device (same personal token) sees it.
+    const ownAgain = client(draftsDocName(board.id, ada.personId), ada.personToken)
+    await waitFor(() => ownAgain.doc.getMap('cards').get('draft-1') === 'my private thought', 5000, 'own drafts')
+
+    for (const [token, name] of [
+      [bea.personToken, 'another member'],
+      [board.tokens.member, 'the member link'],
+      [board.tokens.facilitator, 'the facilitator link'],
+      [(await personalToken(board.tokens.facilitator)).personToken, 'the facilitator in person'],
+    ] as const) {
+      const intruder = client(draftsDocName(board.id, ada.personId), token)
+      await waitFor(() => intruder.closeCodes.length > 0, 5000, `refusal of ${name}`)
+      intruder.provider.disconnect()
+      expect(intruder.closeCodes[0], name).toBe(CloseCode.unauthorized)
+      expect(intruder.doc.getMap('cards').size, name).toBe(0)
+    }
+  })
+
+  test('an observer’s personal token opens no drafts, and a personal token needs a valid link', async () => {
+    const observer = await personalToken(board.tokens.observer)
+    const own = client(draftsDocName(board.id, observer.personId), observer.personToken)
+    await waitFor(() => own.closeCodes.length > 0, 5000, 'observer refused')
+    own.provider.disconnect()
+    expect(own.closeCodes[0]).toBe(CloseCode.unauthorized)
+    const noLink = await fetch(`${server.url}/api/boards/${board.id}/people`, { method: 'POST' })
+    expect(noLink.status).toBe(401)
   })
 })

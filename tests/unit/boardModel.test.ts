@@ -31,7 +31,7 @@ import {
   CARD_ID_PATTERN,
 } from '../../shared/board/boardModel'
 import { changesSince } from '../../shared/board/whatsNew'
-import { canWriteDoc, controlDocName, parseDocName } from '../../shared/board/docNames'
+import { canOpenDoc, canWriteDoc, controlDocName, draftsDocName, parseDocName } from '../../shared/board/docNames'
 import { TLDRAW_RECORDS_MAP } from '../../shared/board/docLayout'
 import { readLinkMeta } from '../../shared/board/links'
 
@@ -251,6 +251,10 @@ describe('document names and access', () => {
     const id = 'A'.repeat(22)
     expect(parseDocName(id)).toEqual({ boardId: id, kind: 'canvas' })
     expect(parseDocName(controlDocName(id))).toEqual({ boardId: id, kind: 'control' })
+    const person = 'P'.repeat(22)
+    expect(parseDocName(draftsDocName(id, person))).toEqual({ boardId: id, kind: 'drafts', personId: person })
+    expect(parseDocName(`${id}.drafts.short`)).toBeNull()
+    expect(parseDocName(`${id}.drafts.${person}.x`)).toBeNull()
     for (const bad of [`${id}.drafts`, `${id}.`, `${id}.control.x`, '../x', `${id}/x`, '', `${id}\u0000`, 'A'.repeat(23), 42, null]) {
       expect(parseDocName(bad)).toBeNull()
     }
@@ -259,5 +263,10 @@ describe('document names and access', () => {
   test('the canvas is written by facilitators and members, the control document by facilitators only', () => {
     expect([canWriteDoc('facilitator', 'canvas'), canWriteDoc('member', 'canvas'), canWriteDoc('observer', 'canvas')]).toEqual([true, true, false])
     expect([canWriteDoc('facilitator', 'control'), canWriteDoc('member', 'control'), canWriteDoc('observer', 'control')]).toEqual([true, false, false])
+    const drafts = { boardId: 'A'.repeat(22), kind: 'drafts' as const, personId: 'P'.repeat(22) }
+    expect(canOpenDoc(drafts, 'member', 'P'.repeat(22))).toBe(true)
+    expect(canOpenDoc(drafts, 'member', 'Q'.repeat(22))).toBe(false)
+    expect(canOpenDoc(drafts, 'facilitator', undefined)).toBe(false)
+    expect(canOpenDoc(drafts, 'observer', 'P'.repeat(22))).toBe(false)
   })
 })
