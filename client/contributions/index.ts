@@ -11,7 +11,7 @@
  * - `ContributionOverlay`: the palette and the anonymous composer (ContributionPalette.tsx).
  */
 import { createElement } from 'react'
-import type { Editor, TLAnyShapeUtilConstructor } from 'tldraw'
+import { useEditor, useValue, type Editor, type TLAnyShapeUtilConstructor } from 'tldraw'
 import { useBoardContext, type BoardContextValue } from '../board/boardContext'
 import { useClaimKeys } from './anonymousCards'
 import { attachBoard } from './boardRegistry'
@@ -38,5 +38,8 @@ export function registerContributions(editor: Editor, board: BoardContextValue):
 /** Rendered in front of the canvas, inside tldraw's context. */
 export function ContributionOverlay() {
   const { canEdit } = useBoardContext()
-  return canEdit ? createElement(ContributionPalette) : null
+  const editor = useEditor()
+  // Read-only covers observers and members while the facilitator has locked the board.
+  const isReadonly = useValue('editor read-only', () => editor.getIsReadonly(), [editor])
+  return canEdit && !isReadonly ? createElement(ContributionPalette) : null
 }

@@ -1,0 +1,518 @@
+/**
+ * The facilitation bar, in front of the canvas just below the pinned problem: the current phase
+ * and its instructions, the shared countdown (on the server's clock), who is here with their
+ * roles, and notices for the lock and the spotlight. A facilitator also gets the controls, in a
+ * panel that opens below the bar. Everything is read live from the control document.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react'
+import { useEditor, useValue } from 'tldraw'
+import {
+  addTimerTime,
+  pauseTimer,
+  resumeTimer,
+  setBoardLocked,
+  setSpotlight,
+  startTimer,
+  stopTimer,
+  summonEveryone,
+  timerRemaining,
+  type PhaseData,
+  type TimerState,
+} from '../../shared/board/facilitation'
+import type { BoardRole } from '../../shared/board/roles'
+import { useBoardContext } from '../board/boardContext'
+import {
+  clockEstimatedAtom,
+  serverClockAtom,
+  spotlightLeftAtom,
+  useFacilitation,
+  useFacilitationPreferences,
+  useParticipants,
+  type FacilitationSnapshot,
+} from './facilitationState'
+import {
+  MAX_PHASE_INSTRUCTIONS_LENGTH,
+  MAX_PHASE_MS,
+  MAX_PHASE_NAME_LENGTH,
+  PHASE_PRESETS,
+  addPhase,
+  currentPhase,
+  goToPhase,
+  movePhase,
+  nextPhaseId,
+  phaseFromPreset,
+  previousPhaseId,
+  removePhase,
+  updatePhase,
+  type PhasePresetKey,
+} from './phases'
+import { summonToMyView } from './registerFacilitation'
+import { formatCountdown, playSoftChime } from './timerSignal'
+import './facilitation.css'
+
+type OpenPanel = 'people' | 'facilitate' | null
+
+const ROLE_LABELS: Record<BoardRole, string> = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' }
+
+export function FacilitationOverlay() {
+  const { controlDoc, role } = useBoardContext()
+  const state = useFacilitation(controlDoc)
+  const top = useTopBelowProblemPanel()
+  const [openPanel, setOpenPanel] = useState<OpenPanel>(null)
+  const peopleButton = useRef<HTMLButtonElement>(null)
+  const facilitateButton = useRef<HTMLButtonElement>(null)
+  const phase = currentPhase(state.phases, state.currentPhaseId)
+  const phaseIndex = phase ? state.phases.indexOf(phase) : -1
+
+  const toggle = (panel: Exclude<OpenPanel, null>) => setOpenPanel((open) => (open === panel ? null : panel))
+  const close = () => {
+    const button = openPanel === 'people' ? peopleButton.current : facilitateButton.current
+    setOpenPanel(null)
+    requestAnimationFrame(() => button?.focus())
+  }
+
+  return (
+    <div className="tt-facilitation" style={{ top }} data-testid="facilitation" onPointerDown={(event) => event.stopPropagation()}>
+      <section className="tt-facilitation__bar" aria-label="Session" data-testid="facilitation-bar">
+        <div className="tt-facilitation__phase">
+          <span className="tt-facilitation__phase-name" data-testid="phase-name">
+            {phase ? phase.name : 'No phase yet'}
+          </span>
+          {phase && (
+            <span className="tt-facilitation__muted" data-testid="phase-position">
+              {phaseIndex + 1} of {state.phases.length}
+            </span>
+          )}
+        </div>
+        <TimerChip timer={state.timer} />
+        <button
+          ref={peopleButton}
+          type="button"
+          className="tt-facilitation__button"
+          aria-expanded={openPanel === 'people'}
+          aria-controls="tt-facilitation-people"
+          onClick={() => toggle('people')}
+          data-testid="facilitation-people-toggle"
+        >
+          People
+        </button>
+        {role === 'facilitator' && (
+          <button
+            ref={facilitateButton}
+            type="button"
+            className="tt-facilitation__button tt-facilitation__button--primary"
+            aria-expanded={openPanel === 'facilitate'}
+            aria-controls="tt-facilitation-controls"
+            onClick={() => toggle('facilitate')}
+            data-testid="facilitation-controls-toggle"
+          >
+            Facilitate
+          </button>
+        )}
+      </section>
+      {phase?.instructions && (
+        <p className="tt-facilitation__instructions" aria-label={`Instructions for ${phase.name}`} data-testid="phase-instructions">
+          {phase.instructions}
+        </p>
+      )}
+      {state.locked && (
+        <p className="tt-facilitation__notice" role="status" data-testid="lock-notice">
+          {role === 'facilitator' ? 'Board locked for members' : 'Board locked by the facilitator'}
+        </p>
+      )}
+      <SpotlightNotice state={state} />
+      {openPanel === 'people' && <PeoplePanel onClose={close} />}
+      {openPanel === 'facilitate' && role === 'facilitator' && <FacilitatorPanel state={state} onClose={close} />}
+    </div>
+  )
+}
+
+/** Places the bar 8px below the problem panel (whose height changes as it opens and wraps). */
+function useTopBelowProblemPanel(): number {
+  const [top, setTop] = useState(96)
+  useEffect(() => {
+    let observed: Element | null = null
+    const resize = new ResizeObserver(() => measure())
+    const measure = () => {
+      const panel = document.querySelector('[data-testid="problem-panel"]')
+      if (panel !== observed) {
+        if (observed) resize.unobserve(observed)
+        if (panel) resize.observe(panel)
+        observed = panel
+      }
+      const container = document.querySelector('.tl-container')?.getBoundingClientRect()
+      if (panel && container) setTop(Math.round(panel.getBoundingClientRect().bottom - container.top + 8))
+    }
+    measure()
+    // The problem panel is tldraw's TopPanel: it can mount after us and move between layouts.
+    const interval = setInterval(measure, 1_000)
+    window.addEventListener('resize', measure)
+    return () => {
+      clearInterval(interval)
+      window.removeEventListener('resize', measure)
+      resize.disconnect()
+    }
+  }, [])
+  return top
+}
+
+/** The shared countdown; it pulses gently (and chimes, if turned on) when it reaches zero. */
+function TimerChip({ timer }: { timer: TimerState }) {
+  const clock = useValue('serverClock', () => serverClockAtom.get(), [])
+  const [, setTick] = useState(0)
+  const [hasEnded, setEnded] = useState(false)
+  const armedEndsAt = useRef<number | null>(null)
+  const serverNow = clock ? clock.now() : Date.now()
+  const remainingMs = timerRemaining(timer, serverNow)
+
+  useEffect(() => {
+    if (timer.state !== 'running') return
+    const interval = setInterval(() => setTick((tick) => tick + 1), 100)
+    return () => clearInterval(interval)
+  }, [timer])
+
+  useEffect(() => {
+    if (timer.state !== 'running') {
+      armedEndsAt.current = null
+      setEnded(false)
+      return
+    }
+    if (remainingMs > 0) {
+      armedEndsAt.current = timer.endsAt
+      setEnded(false)
+    } else if (armedEndsAt.current === timer.endsAt) {
+      armedEndsAt.current = null
+      setEnded(true)
+      if (useFacilitationPreferences.getState().isTimerSoundOn) playSoftChime()
+    }
+  }, [timer, remainingMs])
+
+  if (timer.state === 'stopped') return null
+  const text = formatCountdown(remainingMs)
+  return (
+    <span
+      className="tt-facilitation__timer"
+      role="timer"
+      aria-label={`Time left: ${text}${timer.state === 'paused' ? ', paused' : ''}`}
+      data-testid="timer"
+      data-state={timer.state}
+      data-ended={hasEnded}
+      data-clock-offset-ms={clock?.estimate()?.offsetMs ?? 0}
+    >
+      {text}
+      {timer.state === 'paused' && <span className="tt-facilitation__muted"> paused</span>}
+      {hasEnded && (
+        <span className="tt-visually-hidden" role="status">
+          Time is up
+        </span>
+      )}
+    </span>
+  )
+}
+
+function SpotlightNotice({ state }: { state: FacilitationSnapshot }) {
+  const editor = useEditor()
+  const { controlDoc } = useBoardContext()
+  const hasLeft = useValue('spotlightLeft', () => spotlightLeftAtom.get(), [])
+  const spotlight = state.spotlight
+  if (!spotlight) return null
+  if (spotlight.userId === editor.user.getId()) {
+    return (
+      <p className="tt-facilitation__notice" role="status" data-testid="spotlight-notice" data-spotlight="leading">
+        Spotlight on: everyone follows your view
+        <button type="button" className="tt-facilitation__link" onClick={() => setSpotlight(controlDoc, null)} data-testid="spotlight-release">
+          Release
+        </button>
+      </p>
+    )
+  }
+  return (
+    <p className="tt-facilitation__notice" role="status" data-testid="spotlight-notice" data-spotlight={hasLeft ? 'left' : 'following'}>
+      {hasLeft ? `You left ${spotlight.name}’s spotlight` : `Following ${spotlight.name} (spotlight)`}
+      {hasLeft ? (
+        <button type="button" className="tt-facilitation__link" onClick={() => spotlightLeftAtom.set(false)} data-testid="spotlight-rejoin">
+          Rejoin
+        </button>
+      ) : (
+        <button type="button" className="tt-facilitation__link" onClick={() => editor.stopFollowingUser()} data-testid="spotlight-leave">
+          Leave spotlight
+        </button>
+      )}
+    </p>
+  )
+}
+
+function Panel({ id, title, onClose, children }: { id: string; title: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLElement>(null)
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('button, input, select, textarea')?.focus()
+  }, [])
+  return (
+    <section
+      ref={ref}
+      id={id}
+      className="tt-facilitation__panel"
+      aria-label={title}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.stopPropagation()
+          onClose()
+        }
+      }}
+    >
+      <div className="tt-facilitation__panel-header">
+        <h2 className="tt-facilitation__panel-title">{title}</h2>
+        <button type="button" className="tt-facilitation__link" onClick={onClose} aria-label={`Close ${title.toLowerCase()}`}>
+          Close
+        </button>
+      </div>
+      {children}
+    </section>
+  )
+}
+
+function PeoplePanel({ onClose }: { onClose: () => void }) {
+  const { awareness } = useBoardContext()
+  const participants = useParticipants(awareness)
+  const isSoundOn = useFacilitationPreferences((prefs) => prefs.isTimerSoundOn)
+  const setSoundOn = useFacilitationPreferences((prefs) => prefs.setTimerSoundOn)
+  return (
+    <Panel id="tt-facilitation-people" title="People and roles" onClose={onClose}>
+      <ul className="tt-facilitation__people" data-testid="participants">
+        {participants.map((person) => (
+          <li key={person.userId} className="tt-facilitation__person" data-testid="participant" data-role={person.role ?? 'unknown'}>
+            <span className="tt-facilitation__dot" style={{ background: person.color }} aria-hidden="true" />
+            <span className="tt-facilitation__person-name">
+              {person.name}
+              {person.isMe && <span className="tt-facilitation__muted"> (you)</span>}
+            </span>
+            {person.role && (
+              <span className="tt-facilitation__role" data-role={person.role}>
+                {ROLE_LABELS[person.role]}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      <label className="tt-facilitation__check">
+        <input type="checkbox" checked={isSoundOn} onChange={(event) => setSoundOn(event.target.checked)} />
+        Play a soft sound when the timer ends
+      </label>
+    </Panel>
+  )
+}
+
+function FacilitatorPanel({ state, onClose }: { state: FacilitationSnapshot; onClose: () => void }) {
+  return (
+    <Panel id="tt-facilitation-controls" title="Facilitate" onClose={onClose}>
+      <div data-testid="facilitation-controls" className="tt-facilitation__sections">
+        <PhaseControls state={state} />
+        <TimerControls state={state} />
+        <BoardControls state={state} />
+      </div>
+    </Panel>
+  )
+}
+
+function PhaseControls({ state }: { state: FacilitationSnapshot }) {
+  const { controlDoc } = useBoardContext()
+  const [preset, setPreset] = useState<PhasePresetKey>('think-alone')
+  const [editingId, setEditingId] = useState<string | null>(null)
+  const previous = previousPhaseId(state.phases, state.currentPhaseId)
+  const next = nextPhaseId(state.phases, state.currentPhaseId)
+  return (
+    <fieldset className="tt-facilitation__section">
+      <legend>Phases</legend>
+      {state.phases.length === 0 && <p className="tt-facilitation__muted">No phases yet. Add them from the presets.</p>}
+      <ol className="tt-facilitation__phases" data-testid="phase-list">
+        {state.phases.map((phase, index) =>
+          editingId === phase.id ? (
+            <li key={phase.id}>
+              <PhaseEditor
+                initial={phase}
+                onSave={(edited) => {
+                  updatePhase(controlDoc, edited)
+                  setEditingId(null)
+                }}
+                onCancel={() => setEditingId(null)}
+              />
+            </li>
+          ) : (
+            <li key={phase.id} className="tt-facilitation__phase-row" aria-current={phase.id === state.currentPhaseId ? 'step' : undefined} data-testid="phase-row">
+              <button type="button" className="tt-facilitation__phase-go" onClick={() => goToPhase(controlDoc, phase.id)} aria-label={`Go to ${phase.name}`}>
+                <span>{phase.name}</span>
+                <span className="tt-facilitation__muted">{Math.round(phase.durationMs / 60_000)} min</span>
+              </button>
+              <button type="button" className="tt-facilitation__icon" onClick={() => movePhase(controlDoc, phase.id, -1)} disabled={index === 0} aria-label={`Move ${phase.name} earlier`}>
+                ↑
+              </button>
+              <button type="button" className="tt-facilitation__icon" onClick={() => movePhase(controlDoc, phase.id, 1)} disabled={index === state.phases.length - 1} aria-label={`Move ${phase.name} later`}>
+                ↓
+              </button>
+              <button type="button" className="tt-facilitation__icon" onClick={() => setEditingId(phase.id)} aria-label={`Edit ${phase.name}`}>
+                ✎
+              </button>
+              <button type="button" className="tt-facilitation__icon" onClick={() => removePhase(controlDoc, phase.id)} aria-label={`Remove ${phase.name}`}>
+                ×
+              </button>
+            </li>
+          ),
+        )}
+      </ol>
+      <div className="tt-facilitation__row">
+        <label className="tt-visually-hidden" htmlFor="tt-phase-preset">
+          Preset
+        </label>
+        <select id="tt-phase-preset" value={preset} onChange={(event) => setPreset(event.target.value as PhasePresetKey)} data-testid="phase-preset">
+          {PHASE_PRESETS.map((candidate) => (
+            <option key={candidate.key} value={candidate.key}>
+              {candidate.name}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="tt-facilitation__button" onClick={() => addPhase(controlDoc, phaseFromPreset(preset))} data-testid="phase-add">
+          Add phase
+        </button>
+      </div>
+      <div className="tt-facilitation__row">
+        <button type="button" className="tt-facilitation__button" disabled={!previous} onClick={() => previous && goToPhase(controlDoc, previous)} data-testid="phase-previous">
+          Previous phase
+        </button>
+        <button type="button" className="tt-facilitation__button tt-facilitation__button--primary" disabled={!next} onClick={() => next && goToPhase(controlDoc, next)} data-testid="phase-next">
+          {state.currentPhaseId ? 'Next phase' : 'Start first phase'}
+        </button>
+      </div>
+    </fieldset>
+  )
+}
+
+function PhaseEditor({
+  initial,
+  onSave,
+  onCancel,
+}: {
+  initial: PhaseData
+  onSave: (phase: PhaseData) => void
+  onCancel: () => void
+}) {
+  const [name, setName] = useState(initial.name)
+  const [instructions, setInstructions] = useState(initial.instructions)
+  const [minutes, setMinutes] = useState(String(Math.round(initial.durationMs / 60_000)))
+  return (
+    <form
+      className="tt-facilitation__editor"
+      onSubmit={(event) => {
+        event.preventDefault()
+        onSave({ id: initial.id, name, instructions, durationMs: (Number(minutes) || 1) * 60_000 })
+      }}
+      data-testid="phase-editor"
+    >
+      <label>
+        Name
+        <input value={name} onChange={(event) => setName(event.target.value)} maxLength={MAX_PHASE_NAME_LENGTH} required data-testid="phase-editor-name" />
+      </label>
+      <label>
+        Instructions
+        <textarea value={instructions} onChange={(event) => setInstructions(event.target.value)} maxLength={MAX_PHASE_INSTRUCTIONS_LENGTH} rows={3} data-testid="phase-editor-instructions" />
+      </label>
+      <label>
+        Minutes
+        <input type="number" min={1} max={MAX_PHASE_MS / 60_000} value={minutes} onChange={(event) => setMinutes(event.target.value)} data-testid="phase-editor-minutes" />
+      </label>
+      <div className="tt-facilitation__row">
+        <button type="submit" className="tt-facilitation__button tt-facilitation__button--primary" data-testid="phase-editor-save">
+          Save
+        </button>
+        <button type="button" className="tt-facilitation__button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function TimerControls({ state }: { state: FacilitationSnapshot }) {
+  const { controlDoc } = useBoardContext()
+  const clock = useValue('serverClock', () => serverClockAtom.get(), [])
+  const isClockReady = useValue('clockEstimated', () => clockEstimatedAtom.get(), [])
+  const phase = currentPhase(state.phases, state.currentPhaseId)
+  const serverNow = () => clock?.now() ?? Date.now()
+  const { timer } = state
+  return (
+    <fieldset className="tt-facilitation__section" disabled={!isClockReady}>
+      <legend>Timer{isClockReady ? '' : ' (checking the server’s clock…)'}</legend>
+      <div className="tt-facilitation__row">
+        {timer.state === 'stopped' ? (
+          <button
+            type="button"
+            className="tt-facilitation__button tt-facilitation__button--primary"
+            onClick={() => startTimer(controlDoc, phase?.durationMs ?? 5 * 60_000, serverNow())}
+            data-testid="timer-start"
+          >
+            Start {phase ? `${Math.round(phase.durationMs / 60_000)} min` : '5 min'}
+          </button>
+        ) : timer.state === 'running' ? (
+          <button type="button" className="tt-facilitation__button" onClick={() => pauseTimer(controlDoc, serverNow())} data-testid="timer-pause">
+            Pause
+          </button>
+        ) : (
+          <button type="button" className="tt-facilitation__button" onClick={() => resumeTimer(controlDoc, serverNow())} data-testid="timer-resume">
+            Resume
+          </button>
+        )}
+        <button type="button" className="tt-facilitation__button" disabled={timer.state === 'stopped'} onClick={() => addTimerTime(controlDoc, 60_000, serverNow())} data-testid="timer-add-minute">
+          +1 min
+        </button>
+        <button type="button" className="tt-facilitation__button" disabled={timer.state === 'stopped'} onClick={() => stopTimer(controlDoc)} data-testid="timer-stop">
+          Stop
+        </button>
+      </div>
+    </fieldset>
+  )
+}
+
+function BoardControls({ state }: { state: FacilitationSnapshot }) {
+  const editor = useEditor()
+  const { controlDoc, getMe } = useBoardContext()
+  const selectedIds = useValue('selectedShapeIds', () => editor.getSelectedShapeIds(), [editor])
+  const allSelectedLocked = useValue('selectionLocked', () => {
+    const shapes = editor.getSelectedShapes()
+    return shapes.length > 0 && shapes.every((shape) => shape.isLocked)
+  }, [editor])
+  const myUserId = editor.user.getId()
+  const isMySpotlight = state.spotlight?.userId === myUserId
+  return (
+    <fieldset className="tt-facilitation__section">
+      <legend>Board and people</legend>
+      <label className="tt-facilitation__check">
+        <input type="checkbox" checked={state.locked} onChange={(event) => setBoardLocked(controlDoc, event.target.checked)} data-testid="lock-board" />
+        Lock the board for members
+      </label>
+      <div className="tt-facilitation__row">
+        <button
+          type="button"
+          className="tt-facilitation__button"
+          disabled={selectedIds.length === 0}
+          onClick={() => editor.toggleLock(selectedIds)}
+          data-testid="lock-shapes"
+        >
+          {allSelectedLocked ? 'Unlock selected shapes' : 'Lock selected shapes'}
+        </button>
+      </div>
+      <div className="tt-facilitation__row">
+        <button type="button" className="tt-facilitation__button" onClick={() => summonToMyView(editor, (to) => summonEveryone(controlDoc, to))} data-testid="summon">
+          Bring everyone to me
+        </button>
+        <button
+          type="button"
+          className="tt-facilitation__button"
+          aria-pressed={isMySpotlight}
+          onClick={() => setSpotlight(controlDoc, isMySpotlight ? null : { userId: myUserId, name: getMe().name })}
+          data-testid="spotlight-toggle"
+        >
+          {isMySpotlight ? 'Release spotlight' : 'Spotlight me'}
+        </button>
+      </div>
+    </fieldset>
+  )
+}

@@ -1,0 +1,178 @@
+/**
+ * The session's phases, kept next to the timer in the control document's facilitation map:
+ * `phases` (a Y.Array of { id, name, instructions, durationMs }) and `currentPhaseId`. Pure
+ * operations on a Y.Doc; only a facilitator's writes reach others (the relay refuses the rest).
+ *
+ * @example
+ * ```ts
+ * addPhase(controlDoc, phaseFromPreset('think-alone'))
+ * goToPhase(controlDoc, nextPhaseId(readPhases(controlDoc), readCurrentPhaseId(controlDoc)))
+ * ```
+ */
+import * as Y from 'yjs'
+import { FACILITATION_MAP, stopTimer, type PhaseData } from '../../shared/board/facilitation'
+
+export const MAX_PHASE_NAME_LENGTH = 60
+export const MAX_PHASE_INSTRUCTIONS_LENGTH = 600
+/** A phase lasts at least a minute and at most three hours. */
+export const MIN_PHASE_MS = 60_000
+export const MAX_PHASE_MS = 3 * 60 * 60_000
+
+export type PhasePresetKey = 'think-alone' | 'share' | 'link-and-cluster' | 'vote' | 'synthesise'
+
+export interface PhasePreset {
+  readonly key: PhasePresetKey
+  readonly name: string
+  readonly instructions: string
+  readonly durationMs: number
+}
+
+export const PHASE_PRESETS: readonly PhasePreset[] = [
+  {
+    key: 'think-alone',
+    name: 'Think alone',
+    instructions: 'On your own, write down what you know and think about the problem, one card per thought. No discussion yet.',
+    durationMs: 5 * 60_000,
+  },
+  {
+    key: 'share',
+    name: 'Share',
+    instructions: 'Take turns: each person walks the others through their cards. Ask questions to understand, not to judge.',
+    durationMs: 10 * 60_000,
+  },
+  {
+    key: 'link-and-cluster',
+    name: 'Link and cluster',
+    instructions: 'Move related cards together and draw links between ideas that build on, explain or contradict each other.',
+    durationMs: 10 * 60_000,
+  },
+  {
+    key: 'vote',
+    name: 'Vote',
+    instructions: 'Place your dots on the cards you think matter most for the problem.',
+    durationMs: 5 * 60_000,
+  },
+  {
+    key: 'synthesise',
+    name: 'Synthesise',
+    instructions: 'Together, write synthesis cards: what have we learned, and what will we try next?',
+    durationMs: 10 * 60_000,
+  },
+]
+
+const facilitation = (doc: Y.Doc) => doc.getMap<unknown>(FACILITATION_MAP)
+
+function newPhaseId(): string {
+  return `phase-${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`
+}
+
+/** Clamps a phase's fields to what the UI can show: trimmed text, a duration in whole seconds. */
+export function cleanPhase(phase: PhaseData): PhaseData {
+  const durationMs = Math.round(Math.min(MAX_PHASE_MS, Math.max(MIN_PHASE_MS, Number(phase.durationMs) || MIN_PHASE_MS)) / 1000) * 1000
+  return {
+    id: phase.id,
+    name: phase.name.trim().slice(0, MAX_PHASE_NAME_LENGTH) || 'Untitled phase',
+    instructions: phase.instructions.trim().slice(0, MAX_PHASE_INSTRUCTIONS_LENGTH),
+    durationMs,
+  }
+}
+
+export function phaseFromPreset(key: PhasePresetKey, id: string = newPhaseId()): PhaseData {
+  const preset = PHASE_PRESETS.find((candidate) => candidate.key === key) ?? PHASE_PRESETS[0]
+  return { id, name: preset.name, instructions: preset.instructions, durationMs: preset.durationMs }
+}
+
+function parsePhase(value: unknown): PhaseData | null {
+  if (!value || typeof value !== 'object') return null
+  const { id, name, instructions, durationMs } = value as Record<string, unknown>
+  if (typeof id !== 'string' || typeof name !== 'string' || typeof instructions !== 'string' || typeof durationMs !== 'number') return null
+  return cleanPhase({ id, name, instructions, durationMs })
+}
+
+function phaseArray(doc: Y.Doc): Y.Array<PhaseData> | null {
+  const value = facilitation(doc).get('phases')
+  return value instanceof Y.Array ? (value as Y.Array<PhaseData>) : null
+}
+
+/** The session's phases in order; malformed entries (which only a buggy client could write) are skipped. */
+export function readPhases(doc: Y.Doc): PhaseData[] {
+  const phases = phaseArray(doc)?.toArray() ?? []
+  return phases.map(parsePhase).filter((phase): phase is PhaseData => phase !== null)
+}
+
+export function readCurrentPhaseId(doc: Y.Doc): string | null {
+  const value = facilitation(doc).get('currentPhaseId')
+  return typeof value === 'string' ? value : null
+}
+
+/** The phase the session is in, or null before the first one (or when it was removed). */
+export function currentPhase(phases: readonly PhaseData[], currentPhaseId: string | null): PhaseData | null {
+  return phases.find((phase) => phase.id === currentPhaseId) ?? null
+}
+
+/** The phase after the current one (the first one before the session has started), or null at the end. */
+export function nextPhaseId(phases: readonly PhaseData[], currentPhaseId: string | null): string | null {
+  const index = phases.findIndex((phase) => phase.id === currentPhaseId)
+  return phases[index + 1]?.id ?? null
+}
+
+export function previousPhaseId(phases: readonly PhaseData[], currentPhaseId: string | null): string | null {
+  const index = phases.findIndex((phase) => phase.id === currentPhaseId)
+  return index > 0 ? phases[index - 1].id : null
+}
+
+function ensurePhaseArray(doc: Y.Doc): Y.Array<PhaseData> {
+  const existing = phaseArray(doc)
+  if (existing) return existing
+  const created = new Y.Array<PhaseData>()
+  facilitation(doc).set('phases', created)
+  return created
+}
+
+export function addPhase(doc: Y.Doc, phase: PhaseData): void {
+  doc.transact(() => ensurePhaseArray(doc).push([cleanPhase(phase)]))
+}
+
+export function updatePhase(doc: Y.Doc, phase: PhaseData): void {
+  doc.transact(() => {
+    const phases = ensurePhaseArray(doc)
+    const index = phases.toArray().findIndex((candidate) => parsePhase(candidate)?.id === phase.id)
+    if (index < 0) return
+    phases.delete(index, 1)
+    phases.insert(index, [cleanPhase(phase)])
+  })
+}
+
+export function removePhase(doc: Y.Doc, phaseId: string): void {
+  doc.transact(() => {
+    const phases = ensurePhaseArray(doc)
+    const index = phases.toArray().findIndex((candidate) => parsePhase(candidate)?.id === phaseId)
+    if (index >= 0) phases.delete(index, 1)
+    if (readCurrentPhaseId(doc) === phaseId) facilitation(doc).delete('currentPhaseId')
+  })
+}
+
+/** Moves a phase one place earlier (-1) or later (+1) in the session. */
+export function movePhase(doc: Y.Doc, phaseId: string, by: -1 | 1): void {
+  doc.transact(() => {
+    const phases = ensurePhaseArray(doc)
+    const all = phases.toArray()
+    const index = all.findIndex((candidate) => parsePhase(candidate)?.id === phaseId)
+    const target = index + by
+    if (index < 0 || target < 0 || target >= all.length) return
+    phases.delete(index, 1)
+    phases.insert(target, [all[index]])
+  })
+}
+
+/**
+ * Makes a phase the current one (null: no phase). The timer stops: the facilitator starts the new
+ * phase's countdown when the group is ready.
+ */
+export function goToPhase(doc: Y.Doc, phaseId: string | null): void {
+  doc.transact(() => {
+    if (phaseId === null) facilitation(doc).delete('currentPhaseId')
+    else facilitation(doc).set('currentPhaseId', phaseId)
+    stopTimer(doc)
+  })
+}
