@@ -10,9 +10,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import * as prng from 'lib0/prng'
 import type WebSocket from 'ws'
-import { removeDataDir, type ServerProcess } from '../helpers/serverProcess'
+import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
 import { connectClient, createBoard, sleep, waitFor, waitForSync, type TestClient } from '../helpers/boardClient'
-import { startServerDirect } from '../helpers/faultsServerProcess'
 import { describeDifference, readStoredDocument } from '../helpers/faultsStoredDocument'
 import { EDITED_TYPES, randomEdit } from '../helpers/convergenceEdits'
 
@@ -27,7 +26,7 @@ const clients: TestClient[] = []
 
 beforeAll(async () => {
   // Compacting every few updates puts snapshots in the path of loads and resyncs during the run.
-  server = await startServerDirect({ env: { COMPACT_AFTER_UPDATES: '40' } })
+  server = await startServerProcess({ env: { COMPACT_AFTER_UPDATES: '40' } })
 })
 
 afterEach(() => {

@@ -1,6 +1,6 @@
 /**
  * Faults over real process boundaries: the real server process (one node process, so signals
- * reach it; see tests/helpers/faultsServerProcess.ts), real SQLite in a temp dir, stock
+ * reach it; see tests/helpers/serverProcess.ts), real SQLite in a temp dir, stock
  * y-websocket clients and raw `ws` sockets. Rules from the relay's design are named in the test
  * titles. Randomized tests print their seed; replay with KILL_SEED=<seed> (KILL_ROUNDS=<n>).
  */
@@ -14,9 +14,9 @@ import { BOARD_MAP } from '../../shared/board/docLayout'
 import { canvasDocName, controlDocName } from '../../shared/board/docNames'
 import { CloseCode } from '../../shared/protocol/messages'
 import { shouldReconnectAfterClose } from '../../client/board/connectionStatus'
-import { makeDataDir, removeDataDir, type ServerProcess } from '../helpers/serverProcess'
+import { makeDataDir, removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
 import { connectClient, createBoard, sleep, waitFor, waitForSync, type TestClient } from '../helpers/boardClient'
-import { metric, readMetrics, startServerDirect, waitForMetric } from '../helpers/faultsServerProcess'
+import { metric, readMetrics, waitForMetric } from '../helpers/metrics'
 import { databasePath, describeDifference, readStoredDocument, updatesMissingFrom } from '../helpers/faultsStoredDocument'
 import {
   boardSocketUrl,
@@ -63,7 +63,7 @@ function dataDir(): string {
 }
 
 async function start(dir: string, env: Record<string, string> = {}, port?: number): Promise<ServerProcess> {
-  const server = await startServerDirect({ dataDir: dir, env, port })
+  const server = await startServerProcess({ dataDir: dir, env, port })
   servers.push(server)
   return server
 }
