@@ -17,6 +17,7 @@ import { RelayMetrics } from './metrics/relayMetrics'
 import { CLOSE_GRACE_MS, WsTransport } from './transport/wsTransport'
 import { BoardsApi } from './http/boardsApi'
 import { AnonymousCardsApi } from './http/anonymousCardsApi'
+import { VotingApi } from './http/votingApi'
 import { StaticFiles } from './http/staticFiles'
 import { createHttpServer } from './http/httpServer'
 
@@ -54,6 +55,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       storage,
       tokens,
       anonymousCards: new AnonymousCardsApi({ storage, tokens, relay, log: log.child({ component: 'api' }) }),
+      voting: new VotingApi({ storage, tokens, relay, log: log.child({ component: 'api' }) }),
       log: log.child({ component: 'api' }),
       publicUrl: config.publicUrl,
       maxAssetBytes: config.maxAssetBytes,

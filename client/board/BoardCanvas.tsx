@@ -28,6 +28,9 @@ import { ContributionOverlay, contributionShapeUtils, registerContributions } fr
 import { ConversationOverlay, canvasShapeVisibility, registerConversation } from '../conversation'
 import { LinksOverlay, registerLinks } from '../links'
 import { FacilitationOverlay, registerFacilitation } from '../facilitation'
+import { DraftsOverlay, registerDrafts } from '../drafts'
+import { VotingOverlay, registerVoting } from '../voting'
+import { ToursOverlay, registerTours } from '../tours'
 import { CONTRIBUTION_SHAPE_TYPE } from '../../shared/board/contributionShape'
 import { readCard } from '../../shared/board/boardModel'
 import './board.css'
@@ -131,6 +134,9 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
         registerLinks(editor, boardContext),
         registerConversation(editor, boardContext),
         registerFacilitation(editor, boardContext),
+        registerDrafts(editor, boardContext),
+        registerVoting(editor, boardContext),
+        registerTours(editor, boardContext),
       ]
       const hideFromTests = exposeBoardForTests({
         editor,
@@ -190,6 +196,9 @@ export function BoardCanvas({ boardId, token, role, title, config }: BoardCanvas
           <LinksOverlay />
           <ConversationOverlay />
           <FacilitationOverlay />
+          <DraftsOverlay />
+          <VotingOverlay />
+          <ToursOverlay />
         </Tldraw>
       </div>
     </BoardContext.Provider>

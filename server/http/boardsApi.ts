@@ -8,6 +8,7 @@
  *   POST /api/boards/:id/assets            Bearer token, raw bytes -> 201 {src}
  *   GET  /api/boards/:id/assets/:assetId   ?token=          -> the bytes
  *   /api/boards/:id/anonymous-cards/...    see anonymousCardsApi.ts
+ *   /api/boards/:id/rounds/...             see votingApi.ts
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -21,6 +22,7 @@ import type { TokenAuthority } from '../auth/tokens'
 import type { Storage } from '../storage/storage'
 import { encodeBoardSeed } from '../boards/boardSeed'
 import type { AnonymousCardsApi } from './anonymousCardsApi'
+import type { VotingApi } from './votingApi'
 import { BodyTooLargeError, readBody, requestToken, sendError, sendJson } from './respond'
 
 const MAX_JSON_BODY_BYTES = 64 * 1024
@@ -56,6 +58,7 @@ export interface BoardsApiOptions {
   storage: Storage
   tokens: TokenAuthority
   anonymousCards: AnonymousCardsApi
+  voting: VotingApi
   log: Logger
   publicUrl: string | undefined
   maxAssetBytes: number
@@ -86,6 +89,10 @@ export class BoardsApi {
     if (parts[3] === 'people' && parts.length === 4) {
       if (req.method !== 'POST') return this.methodNotAllowed(res, 'POST')
       await this.issuePersonalToken(req, res, url, boardId)
+      return true
+    }
+    if (parts[3] === 'rounds') {
+      await this.options.voting.handle(req, res, url, boardId, parts.slice(4))
       return true
     }
     if (parts[3] === 'anonymous-cards') {

@@ -4,7 +4,7 @@
  * power cut. better-sqlite3 is synchronous: each method does its work before its promise is made.
  */
 import Database from 'better-sqlite3'
-import type { BoardRecord, InitialDocument, Storage, StoredAsset, StoredDocument } from './storage'
+import type { BoardRecord, InitialDocument, Storage, StoredAsset, StoredBallot, StoredDocument, StoredVoteRound } from './storage'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS boards (
@@ -32,6 +32,28 @@ CREATE TABLE IF NOT EXISTS anonymous_cards (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (board_id, card_id)
 );
+CREATE TABLE IF NOT EXISTS vote_rounds (
+  board_id TEXT NOT NULL,
+  round_id TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  card_ids TEXT NOT NULL,
+  budget INTEGER NOT NULL,
+  anonymous INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  opened_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  PRIMARY KEY (board_id, round_id)
+);
+CREATE TABLE IF NOT EXISTS ballots (
+  board_id TEXT NOT NULL,
+  round_id TEXT NOT NULL,
+  person_id TEXT NOT NULL,
+  dots TEXT NOT NULL,
+  voter TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (board_id, round_id, person_id)
+);
 CREATE TABLE IF NOT EXISTS assets (
   board_id TEXT NOT NULL,
   asset_id TEXT NOT NULL,
@@ -41,6 +63,50 @@ CREATE TABLE IF NOT EXISTS assets (
   PRIMARY KEY (board_id, asset_id)
 );
 `
+
+interface VoteRoundRow {
+  board_id: string
+  round_id: string
+  number: number
+  title: string
+  card_ids: string
+  budget: number
+  anonymous: number
+  status: string
+  opened_at: number
+  closed_at: number | null
+}
+
+interface BallotRow {
+  person_id: string
+  dots: string
+  voter: string
+  updated_at: number
+}
+
+function toVoteRound(row: VoteRoundRow): StoredVoteRound {
+  return {
+    boardId: row.board_id,
+    roundId: row.round_id,
+    number: row.number,
+    title: row.title,
+    cardIds: JSON.parse(row.card_ids) as string[],
+    budget: row.budget,
+    anonymous: row.anonymous === 1,
+    status: row.status === 'closed' ? 'closed' : 'open',
+    openedAt: row.opened_at,
+    closedAt: row.closed_at,
+  }
+}
+
+function toBallot(row: BallotRow): StoredBallot {
+  return {
+    personId: row.person_id,
+    dots: JSON.parse(row.dots) as Record<string, number>,
+    voter: JSON.parse(row.voter) as StoredBallot['voter'],
+    updatedAt: row.updated_at,
+  }
+}
 
 interface BoardRow {
   id: string
@@ -83,6 +149,27 @@ export class SqliteStorage implements Storage {
         'SELECT claim_key_hash FROM anonymous_cards WHERE board_id = ? AND card_id = ?',
       ),
       deleteAnonymousCard: this.db.prepare<[string, string]>('DELETE FROM anonymous_cards WHERE board_id = ? AND card_id = ?'),
+      selectDocumentNames: this.db.prepare<[number, string, number, string], { doc: string }>(
+        `SELECT DISTINCT doc FROM document_updates WHERE substr(doc, 1, ?) = ?
+         UNION SELECT doc FROM document_snapshots WHERE substr(doc, 1, ?) = ?`,
+      ),
+      insertVoteRound: this.db.prepare(
+        `INSERT INTO vote_rounds (board_id, round_id, number, title, card_ids, budget, anonymous, status, opened_at, closed_at)
+         VALUES (@boardId, @roundId, @number, @title, @cardIds, @budget, @anonymous, @status, @openedAt, @closedAt)`,
+      ),
+      selectVoteRound: this.db.prepare<[string, string], VoteRoundRow>('SELECT * FROM vote_rounds WHERE board_id = ? AND round_id = ?'),
+      countVoteRounds: this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM vote_rounds WHERE board_id = ?'),
+      closeVoteRound: this.db.prepare<[number, string, string]>(
+        "UPDATE vote_rounds SET status = 'closed', closed_at = ? WHERE board_id = ? AND round_id = ?",
+      ),
+      upsertBallot: this.db.prepare<[string, string, string, string, string, number]>(
+        `INSERT INTO ballots (board_id, round_id, person_id, dots, voter, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (board_id, round_id, person_id) DO UPDATE SET dots = excluded.dots, voter = excluded.voter, updated_at = excluded.updated_at`,
+      ),
+      selectBallot: this.db.prepare<[string, string, string], BallotRow>(
+        'SELECT * FROM ballots WHERE board_id = ? AND round_id = ? AND person_id = ?',
+      ),
+      selectBallots: this.db.prepare<[string, string], BallotRow>('SELECT * FROM ballots WHERE board_id = ? AND round_id = ?'),
       upsertAsset: this.db.prepare<[string, string, string, Uint8Array, number]>(
         `INSERT INTO assets (board_id, asset_id, mime_type, data, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (board_id, asset_id) DO NOTHING`,
@@ -155,6 +242,44 @@ export class SqliteStorage implements Storage {
 
   async deleteAnonymousCard(boardId: string, cardId: string): Promise<void> {
     this.statements.deleteAnonymousCard.run(boardId, cardId)
+  }
+
+  async listDocumentNames(prefix: string): Promise<string[]> {
+    return this.statements.selectDocumentNames.all(prefix.length, prefix, prefix.length, prefix).map((row) => row.doc)
+  }
+
+  async createVoteRound(round: StoredVoteRound): Promise<void> {
+    this.statements.insertVoteRound.run({
+      ...round,
+      cardIds: JSON.stringify(round.cardIds),
+      anonymous: round.anonymous ? 1 : 0,
+    })
+  }
+
+  async getVoteRound(boardId: string, roundId: string): Promise<StoredVoteRound | null> {
+    const row = this.statements.selectVoteRound.get(boardId, roundId)
+    return row ? toVoteRound(row) : null
+  }
+
+  async countVoteRounds(boardId: string): Promise<number> {
+    return this.statements.countVoteRounds.get(boardId)?.n ?? 0
+  }
+
+  async closeVoteRound(boardId: string, roundId: string, closedAt: number): Promise<void> {
+    this.statements.closeVoteRound.run(closedAt, boardId, roundId)
+  }
+
+  async putBallot(boardId: string, roundId: string, ballot: StoredBallot): Promise<void> {
+    this.statements.upsertBallot.run(boardId, roundId, ballot.personId, JSON.stringify(ballot.dots), JSON.stringify(ballot.voter), ballot.updatedAt)
+  }
+
+  async getBallot(boardId: string, roundId: string, personId: string): Promise<StoredBallot | null> {
+    const row = this.statements.selectBallot.get(boardId, roundId, personId)
+    return row ? toBallot(row) : null
+  }
+
+  async listBallots(boardId: string, roundId: string): Promise<StoredBallot[]> {
+    return this.statements.selectBallots.all(boardId, roundId).map(toBallot)
   }
 
   async putAsset(boardId: string, assetId: string, asset: StoredAsset): Promise<void> {

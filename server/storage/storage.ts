@@ -24,6 +24,28 @@ export interface InitialDocument {
   update: Uint8Array
 }
 
+export interface StoredVoteRound {
+  boardId: string
+  roundId: string
+  number: number
+  title: string
+  cardIds: string[]
+  budget: number
+  anonymous: boolean
+  status: 'open' | 'closed'
+  openedAt: number
+  closedAt: number | null
+}
+
+export interface StoredBallot {
+  personId: string
+  /** cardId -> dots */
+  dots: Record<string, number>
+  /** Who voted, as they named themselves (shown only in named rounds). */
+  voter: { id: string; name: string; color: string }
+  updatedAt: number
+}
+
 export interface StoredAsset {
   mimeType: string
   data: Uint8Array
@@ -50,6 +72,17 @@ export interface Storage {
   putAnonymousCard(boardId: string, cardId: string, claimKeyHash: string): Promise<void>
   getAnonymousCardClaimHash(boardId: string, cardId: string): Promise<string | null>
   deleteAnonymousCard(boardId: string, cardId: string): Promise<void>
+
+  /** Names of stored documents starting with `prefix` (e.g. a board's drafts documents). */
+  listDocumentNames(prefix: string): Promise<string[]>
+
+  createVoteRound(round: StoredVoteRound): Promise<void>
+  getVoteRound(boardId: string, roundId: string): Promise<StoredVoteRound | null>
+  countVoteRounds(boardId: string): Promise<number>
+  closeVoteRound(boardId: string, roundId: string, closedAt: number): Promise<void>
+  putBallot(boardId: string, roundId: string, ballot: StoredBallot): Promise<void>
+  getBallot(boardId: string, roundId: string, personId: string): Promise<StoredBallot | null>
+  listBallots(boardId: string, roundId: string): Promise<StoredBallot[]>
 
   putAsset(boardId: string, assetId: string, asset: StoredAsset): Promise<void>
   getAsset(boardId: string, assetId: string): Promise<StoredAsset | null>
