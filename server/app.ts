@@ -18,6 +18,7 @@ import { CLOSE_GRACE_MS, WsTransport } from './transport/wsTransport'
 import { BoardsApi } from './http/boardsApi'
 import { AnonymousCardsApi } from './http/anonymousCardsApi'
 import { VotingApi } from './http/votingApi'
+import { RevealService } from './facilitation/revealService'
 import { StaticFiles } from './http/staticFiles'
 import { createHttpServer } from './http/httpServer'
 
@@ -49,6 +50,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     turnWriter: new TurnWriter(storage),
   }
   const relay = new Relay(storage, tokens, context, log.child({ component: 'relay' }))
+  const reveal = new RevealService(relay, storage, log.child({ component: 'reveal' }))
+  context.onStored = (docName) => reveal.documentStored(docName)
   let ready = false
   const httpServer = createHttpServer({
     boardsApi: new BoardsApi({
@@ -56,6 +59,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       tokens,
       anonymousCards: new AnonymousCardsApi({ storage, tokens, relay, log: log.child({ component: 'api' }) }),
       voting: new VotingApi({ storage, tokens, relay, log: log.child({ component: 'api' }) }),
+      reveal,
       log: log.child({ component: 'api' }),
       publicUrl: config.publicUrl,
       maxAssetBytes: config.maxAssetBytes,

@@ -9,6 +9,7 @@
  *   GET  /api/boards/:id/assets/:assetId   ?token=          -> the bytes
  *   /api/boards/:id/anonymous-cards/...    see anonymousCardsApi.ts
  *   /api/boards/:id/rounds/...             see votingApi.ts
+ *   POST /api/boards/:id/reveal            facilitator      -> {revealed, ms}
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -23,6 +24,7 @@ import type { Storage } from '../storage/storage'
 import { encodeBoardSeed } from '../boards/boardSeed'
 import type { AnonymousCardsApi } from './anonymousCardsApi'
 import type { VotingApi } from './votingApi'
+import type { RevealService } from '../facilitation/revealService'
 import { BodyTooLargeError, readBody, requestToken, sendError, sendJson } from './respond'
 
 const MAX_JSON_BODY_BYTES = 64 * 1024
@@ -59,6 +61,7 @@ export interface BoardsApiOptions {
   tokens: TokenAuthority
   anonymousCards: AnonymousCardsApi
   voting: VotingApi
+  reveal: RevealService
   log: Logger
   publicUrl: string | undefined
   maxAssetBytes: number
@@ -89,6 +92,11 @@ export class BoardsApi {
     if (parts[3] === 'people' && parts.length === 4) {
       if (req.method !== 'POST') return this.methodNotAllowed(res, 'POST')
       await this.issuePersonalToken(req, res, url, boardId)
+      return true
+    }
+    if (parts[3] === 'reveal' && parts.length === 4) {
+      if (req.method !== 'POST') return this.methodNotAllowed(res, 'POST')
+      await this.reveal(req, res, url, boardId)
       return true
     }
     if (parts[3] === 'rounds') {
@@ -187,6 +195,26 @@ export class BoardsApi {
     const personId = randomBytes(16).toString('base64url')
     const personToken = await this.options.tokens.sign({ boardId, role: grant.role, personId })
     sendJson(res, 201, { personId, personToken })
+  }
+
+  /** The facilitator reveals everyone's think-alone drafts (see facilitation/revealService.ts). */
+  private async reveal(req: IncomingMessage, res: ServerResponse, url: URL, boardId: string): Promise<void> {
+    const grant = await this.authorize(req, res, url, boardId)
+    if (!grant) return
+    if (grant.role !== 'facilitator') {
+      sendError(res, 403, 'Only facilitators reveal drafts.')
+      return
+    }
+    if (!(await this.options.storage.getBoard(boardId))) {
+      sendError(res, 404, 'No such board.')
+      return
+    }
+    const outcome = await this.options.reveal.revealAll(boardId)
+    if (!outcome.ok) {
+      sendError(res, 409, outcome.reason === 'no-round' ? 'No think-alone round is open.' : 'This round is closed.')
+      return
+    }
+    sendJson(res, 200, { revealed: outcome.revealed, ms: Math.round(outcome.ms) })
   }
 
   private async uploadAsset(req: IncomingMessage, res: ServerResponse, url: URL, boardId: string): Promise<void> {

@@ -329,6 +329,7 @@ export class BoardDocument {
     this.updatesSinceSnapshot += batch.length
     this.context.metrics.updatesStored.inc(batch.length)
     this.relay(batch)
+    this.context.onStored?.(this.name)
     if (this.updatesSinceSnapshot >= this.context.limits.compactAfterUpdates) void this.compact()
   }
 

@@ -12,4 +12,6 @@ export interface RelayContext {
   metrics: RelayMetrics
   screen: UpdateScreen
   turnWriter: TurnWriter
+  /** Told after a document's updates are committed (e.g. to reveal late drafts). */
+  onStored?: (docName: string) => void
 }

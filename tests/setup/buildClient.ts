@@ -6,6 +6,8 @@
 import { browserAvailable, ensureClientBuild } from '../helpers/browser'
 
 export default function setup(): void {
+  // For runs of server-side tests only: `SKIP_CLIENT_BUILD=1 npx vitest run tests/integration`.
+  if (process.env.SKIP_CLIENT_BUILD === '1') return
   if (!browserAvailable()) return
   ensureClientBuild()
 }
