@@ -1,13 +1,12 @@
 /**
- * Placeholder wiring for the drafts feature (replaced by its implementation).
+ * Think alone, then reveal: members write drafts only they can see while a round is open; the
+ * facilitator sees how many are ready and reveals them all at once (the server copies them onto
+ * the board). Wired in client/board/BoardCanvas.tsx:
+ *
+ * - `registerDrafts(editor, board)`: this browser's personal token and private drafts document,
+ *   and keys 1–6 adding drafts while a round is open (registerDrafts.ts).
+ * - `DraftsOverlay`: the round controls, the banner, the drafts list and the ready toggle
+ *   (DraftsOverlay.tsx).
  */
-import type { Editor } from 'tldraw'
-import type { BoardContextValue } from '../board/boardContext'
-
-export function registerDrafts(_editor: Editor, _board: BoardContextValue): () => void {
-  return () => {}
-}
-
-export function DraftsOverlay() {
-  return null
-}
+export { registerDrafts } from './registerDrafts'
+export { DraftsOverlay } from './DraftsOverlay'

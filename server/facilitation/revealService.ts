@@ -47,7 +47,7 @@ export class RevealService {
     if (!round) return { ok: false, reason: 'no-round' }
     if (round.status === 'closed') return { ok: false, reason: 'round-closed' }
     const names = await this.storage.listDocumentNames(`${boardId}.drafts.`)
-    const counts = await Promise.all(names.map((name) => this.revealDraftsDocument(boardId, name)))
+    const counts = await Promise.all(names.map((name) => this.revealDraftsDocument(boardId, name, round.roundId)))
     const revealed = counts.reduce((sum, n) => sum + n, 0)
     const ms = performance.now() - started
     this.log.info({ boardId, revealed, people: names.length, ms }, 'drafts revealed')
@@ -71,12 +71,15 @@ export class RevealService {
   private async revealLateDrafts(boardId: string, docName: string): Promise<void> {
     const round = await this.relay.changeDocument(controlDocName(boardId), (control) => readThinkAloneRound(control.doc))
     if (round?.status !== 'revealed') return
-    const revealed = await this.revealDraftsDocument(boardId, docName)
+    const revealed = await this.revealDraftsDocument(boardId, docName, round.roundId)
     if (revealed > 0) this.log.info({ boardId, revealed }, 'late drafts revealed')
   }
 
-  private async revealDraftsDocument(boardId: string, docName: string): Promise<number> {
-    const drafts = await this.relay.changeDocument(docName, (document) => listDrafts(document.doc).filter((draft) => !draft.revealedCardId))
+  /** Reveals the drafts of one person written for `roundId` and not revealed yet. */
+  private async revealDraftsDocument(boardId: string, docName: string, roundId: string): Promise<number> {
+    const drafts = await this.relay.changeDocument(docName, (document) =>
+      listDrafts(document.doc).filter((draft) => !draft.revealedCardId && draft.roundId === roundId),
+    )
     if (drafts.length === 0) return 0
     const now = Date.now()
     const placed = await this.relay.changeDocument(canvasDocName(boardId), (canvas) => {

@@ -6,8 +6,10 @@
  * keeping the text each card had at reveal. Drafts written later (by someone who was offline) are
  * revealed when they arrive, unless the facilitator has closed the round.
  *
- * Drafts document layout: `drafts` (Y.Map) draftId -> Y.Map { kind, text: Y.Text, anonymous,
- * author: Person, createdAt, parentId, x, y, w, h, revealedCardId, revealedAt }.
+ * Drafts document layout: `drafts` (Y.Map) draftId -> Y.Map { roundId, kind, text: Y.Text,
+ * anonymous, author: Person, createdAt, parentId, x, y, w, h, revealedCardId, revealedAt }.
+ * Only drafts written for the round being revealed are revealed: drafts kept private when a round
+ * closed stay private in later rounds.
  * Round state lives in the control document: `facilitation.thinkAlone` = ThinkAloneRound.
  * On the canvas a revealed card's map also holds `revealedText` and `revealedAt`.
  */
@@ -27,6 +29,8 @@ export interface ThinkAloneRound {
 
 export interface DraftData {
   id: string
+  /** The think-alone round the draft was written in. */
+  roundId: string | null
   kind: ContributionKind
   text: string
   anonymous: boolean
@@ -70,6 +74,7 @@ export function markThinkAloneRevealed(controlDoc: Y.Doc, now: number): void {
 
 export interface NewDraft {
   id: string
+  roundId: string
   kind: ContributionKind
   text: string
   anonymous: boolean
@@ -85,6 +90,7 @@ export interface NewDraft {
 export function createDraft(doc: Y.Doc, draft: NewDraft): void {
   doc.transact(() => {
     const map = new Y.Map<unknown>()
+    map.set('roundId', draft.roundId)
     map.set('kind', draft.kind)
     map.set('text', new Y.Text(cleanText(draft.text, MAX_CARD_TEXT_LENGTH)))
     map.set('anonymous', draft.anonymous)
@@ -114,8 +120,10 @@ function readDraft(id: string, map: Y.Map<unknown>): DraftData | null {
   const num = (key: string) => Number(map.get(key)) || 0
   const revealedCardId = map.get('revealedCardId')
   const revealedAt = map.get('revealedAt')
+  const roundId = map.get('roundId')
   return {
     id,
+    roundId: typeof roundId === 'string' ? roundId : null,
     kind,
     text: text instanceof Y.Text ? text.toString() : '',
     anonymous: map.get('anonymous') === true,

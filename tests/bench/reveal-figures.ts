@@ -40,6 +40,7 @@ async function oneRun(serverUrl: string, wsUrl: string): Promise<{ serverMs: num
       for (let d = 0; d < DRAFTS; d++) {
         createDraft(drafts.doc, {
           id: `draft-${d}`,
+          roundId: 'bench',
           kind: 'idea',
           text: `Member ${m}, thought ${d}: something worth sharing with the group`,
           anonymous: d % 3 === 0,

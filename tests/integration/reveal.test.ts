@@ -39,13 +39,14 @@ async function person(): Promise<{ personId: string; personToken: string }> {
   return (await response.json()) as { personId: string; personToken: string }
 }
 
-async function drafts(name: string, texts: Array<{ text: string; anonymous?: boolean }>) {
+async function drafts(name: string, texts: Array<{ text: string; anonymous?: boolean }>, roundId = 'round-1') {
   const me = await person()
   const c = client(draftsDocName(board.id, me.personId), me.personToken)
   await waitForSync(c)
   texts.forEach(({ text, anonymous }, i) =>
     createDraft(c.doc, {
       id: `draft-${name}-${i}`,
+      roundId,
       kind: 'understanding',
       text,
       anonymous: anonymous ?? false,
@@ -117,5 +118,14 @@ describe('think alone, then reveal', () => {
     expect(listCards(canvas.doc).some((card) => card.text === 'Dee is too late')).toBe(false)
     expect(listDrafts(dee.doc)[0].revealedCardId).toBeNull()
     expect((await reveal(board.tokens.facilitator)).status).toBe(409)
+
+    // A new round reveals its own drafts only: Dee's draft from the closed round stays private.
+    openThinkAloneRound(facilitatorControl.doc, 'round-2', Date.now())
+    await sleep(200)
+    await drafts('Eve', [{ text: 'Eve writes in round two' }], 'round-2')
+    await sleep(300)
+    expect((await reveal(board.tokens.facilitator)).body.revealed).toBe(1)
+    await waitFor(() => listCards(canvas.doc).some((card) => card.text === 'Eve writes in round two'), 5000, 'round two revealed')
+    expect(listCards(canvas.doc).some((card) => card.text === 'Dee is too late')).toBe(false)
   })
 })
