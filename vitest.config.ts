@@ -8,7 +8,9 @@ export default defineConfig({
     globalSetup: ['tests/setup/buildClient.ts'],
     testTimeout: 30_000,
     hookTimeout: 180_000,
-    fileParallelism: true,
+    // One file at a time: the relay and browser tests measure latencies that a second file
+    // running beside them on a 2-core machine would distort.
+    fileParallelism: false,
     maxWorkers: 2,
   },
 })

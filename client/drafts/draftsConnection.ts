@@ -9,7 +9,7 @@ import * as Y from 'yjs'
 import { draftsDocName } from '../../shared/board/docNames'
 import { syncServerUrl } from '../board/boardConnection'
 import { shouldReconnectAfterClose } from '../board/connectionStatus'
-import type { PersonalToken } from './personalToken'
+import type { PersonalToken } from '../board/personalToken'
 
 export interface DraftsConnection {
   readonly personId: string

@@ -15,7 +15,7 @@ import type { BoardContextValue } from '../board/boardContext'
 import { openDraftsConnection, type DraftsConnection } from './draftsConnection'
 import { draftPlacement, draftsForRound, personSlot } from './draftsModel'
 import { useDraftsUi } from './draftsStore'
-import { obtainPersonalToken } from './personalToken'
+import { obtainPersonalToken } from '../board/personalToken'
 
 declare global {
   interface Window {
@@ -68,7 +68,7 @@ export function registerDrafts(editor: Editor, board: BoardContextValue): () => 
 
   const connect = () => {
     if (connection || abort.signal.aborted) return
-    obtainPersonalToken(board.boardId, board.token, abort.signal).then(
+    obtainPersonalToken(board.boardId, board.token, board.role).then(
       (person) => {
         if (abort.signal.aborted || connection) return
         connection = openDraftsConnection(board.boardId, person)

@@ -1,13 +1,7 @@
 /**
- * Placeholder wiring for the voting feature (replaced by its implementation).
+ * What preference voting adds to the board (wired in client/board/BoardCanvas.tsx):
+ * `registerVoting` on editor mount, and `VotingOverlay` in front of the canvas — dot controls
+ * and results on the round's cards, and the voting panel.
  */
-import type { Editor } from 'tldraw'
-import type { BoardContextValue } from '../board/boardContext'
-
-export function registerVoting(_editor: Editor, _board: BoardContextValue): () => void {
-  return () => {}
-}
-
-export function VotingOverlay() {
-  return null
-}
+export { registerVoting } from './registerVoting'
+export { VotingOverlay } from './VotingOverlay'

@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import { createDraft, listDrafts, markDraftRevealed, type DraftData, type ThinkAloneRound } from '../../shared/board/drafts'
 import { draftPlacement, draftsForRound, personSlot, setDraftAnonymous } from '../../client/drafts/draftsModel'
-import { parsePersonalToken } from '../../client/drafts/personalToken'
+import { parsePersonalToken } from '../../client/board/personalToken'
 import { countReady, isLocallyReady, publishReady } from '../../client/drafts/readiness'
 
 const presence = (userId: string) => ({ userId, userName: userId, color: '#f80' })
