@@ -195,15 +195,22 @@ export class BoardDocument {
    * are dropped: the stock y-websocket client echoes everyone's states back, and a hostile one
    * could claim to be someone else. Returns how many entries were dropped.
    */
-  applyPeerAwareness(peer: DocumentPeer, update: Uint8Array, entries: AwarenessEntry[]): number {
+  applyPeerAwareness(peer: DocumentPeer, update: Uint8Array, entries: AwarenessEntry[], stamp?: Record<string, unknown>): number {
     const owned = this.peerClientIds.get(peer)
     if (!owned) return entries.length
     if (owned.size === 0) {
       for (const entry of entries) if (entry.state !== null && !this.clientIdOwner(entry.clientId)) owned.add(entry.clientId)
     }
-    const accepted = entries.filter((entry) => owned.has(entry.clientId))
+    let accepted = entries.filter((entry) => owned.has(entry.clientId))
     if (accepted.length > 0) {
-      applyAwarenessUpdate(this.awareness, accepted.length === entries.length ? update : encodeAwarenessEntries(accepted), peer)
+      // Fields the server vouches for (the role the connection's token grants) replace whatever
+      // the client said about itself.
+      if (stamp) {
+        accepted = accepted.map((entry) =>
+          entry.state && typeof entry.state === 'object' && !Array.isArray(entry.state) ? { ...entry, state: { ...entry.state, ...stamp } } : entry,
+        )
+      }
+      applyAwarenessUpdate(this.awareness, !stamp && accepted.length === entries.length ? update : encodeAwarenessEntries(accepted), peer)
     }
     return entries.length - accepted.length
   }

@@ -11,6 +11,7 @@
  * What a role may do is decided here: an observer's updates are refused, never applied.
  */
 import type { Logger } from 'pino'
+import type { BoardRole } from '../../shared/board/roles'
 import { CloseCode } from '../../shared/protocol/messages'
 import type { BoardDocument, DocumentPeer } from './boardDocument'
 import type { RelayContext } from './context'
@@ -21,6 +22,8 @@ import { decodeAwarenessUpdate, decodeClientMessage, encodePermissionDenied, isE
 export type ConnectionState = 'admitting' | 'open' | 'closed'
 
 export interface DocumentAccess {
+  /** The role the connection's token grants; stamped into its presence so others can trust it. */
+  role?: BoardRole
   canWrite: boolean
   /** Sent (auth permission-denied) when a read-only connection sends a change. */
   deniedReason: string
@@ -278,7 +281,8 @@ export class RelayConnection implements DocumentPeer {
       this.close(CloseCode.protocolError, `malformed awareness: ${decoded.error}`)
       return
     }
-    const dropped = document.applyPeerAwareness(this, update, decoded.entries)
+    const stamp = this.access?.role ? { role: this.access.role } : undefined
+    const dropped = document.applyPeerAwareness(this, update, decoded.entries, stamp)
     if (dropped > 0) this.log.debug({ dropped }, 'awareness entries for other clients dropped')
   }
 }

@@ -40,6 +40,7 @@ const DENIED_REASONS = {
 
 function accessFor(role: BoardRole, doc: BoardDocName, control: BoardDocument | null): DocumentAccess {
   return {
+    role,
     canWrite: canWriteDoc(role, doc.kind),
     deniedReason: DENIED_REASONS[doc.kind],
     // Members cannot change the canvas while the facilitator has locked the board.

@@ -138,3 +138,15 @@ describe('private drafts documents', () => {
     expect(noLink.status).toBe(401)
   })
 })
+
+describe('roles in presence', () => {
+  test('the relay stamps each connection’s presence with the role its token grants, whatever the client claims', async () => {
+    const member = client(board.id, board.tokens.member)
+    const watcher = client(board.id, board.tokens.observer)
+    await Promise.all([waitForSync(member), waitForSync(watcher)])
+    member.provider.awareness.setLocalStateField('role', 'facilitator')
+    member.provider.awareness.setLocalStateField('user', { name: 'Mallory' })
+    await waitFor(() => (watcher.provider.awareness.getStates().get(member.doc.clientID) as { user?: unknown } | undefined)?.user !== undefined, 5000, 'presence')
+    expect(watcher.provider.awareness.getStates().get(member.doc.clientID)).toMatchObject({ role: 'member', user: { name: 'Mallory' } })
+  })
+})
