@@ -3,6 +3,7 @@
  * through the anonymous composer (anonymous cards, which the server inserts). Also the keyboard
  * shortcuts 1–6 that choose the kind, mirroring tldraw's rules for when a shortcut applies.
  */
+import { membersMay } from '../../shared/board/facilitation'
 import { createShapeId, type Editor, type TLShapeId } from 'tldraw'
 import { create } from 'zustand'
 import { createCard, newCardId } from '../../shared/board/boardModel'
@@ -130,6 +131,7 @@ export function registerKindShortcuts(editor: Editor, board: BoardContextValue):
     if (!kind || event.repeat || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return
     if (isTyping(event.target) || !editor.getInstanceState().isFocused) return
     if (editor.getEditingShapeId() !== null || editor.menus.hasAnyOpenMenus() || editor.getIsReadonly()) return
+    if (board.role === 'member' && !membersMay(board.controlDoc, 'add-cards')) return
     event.preventDefault()
     chooseKind(editor, board, kind)
   }

@@ -10,7 +10,8 @@
  *   keys (anonymousCards.ts).
  * - `ContributionOverlay`: the palette and the anonymous composer (ContributionPalette.tsx).
  */
-import { createElement } from 'react'
+import { createElement, useSyncExternalStore } from 'react'
+import { FACILITATION_MAP, membersMay } from '../../shared/board/facilitation'
 import { useEditor, useValue, type Editor, type TLAnyShapeUtilConstructor } from 'tldraw'
 import { useBoardContext, type BoardContextValue } from '../board/boardContext'
 import { useClaimKeys } from './anonymousCards'
@@ -37,9 +38,17 @@ export function registerContributions(editor: Editor, board: BoardContextValue):
 
 /** Rendered in front of the canvas, inside tldraw's context. */
 export function ContributionOverlay() {
-  const { canEdit } = useBoardContext()
+  const { canEdit, controlDoc, role } = useBoardContext()
   const editor = useEditor()
-  // Read-only covers observers and members while the facilitator has locked the board.
+  // Read-only covers observers, and members while the board is locked or the phase allows nothing.
   const isReadonly = useValue('editor read-only', () => editor.getIsReadonly(), [editor])
-  return canEdit && !isReadonly ? createElement(ContributionPalette) : null
+  const mayAddCards = useSyncExternalStore(
+    (onChange) => {
+      const facilitation = controlDoc.getMap(FACILITATION_MAP)
+      facilitation.observeDeep(onChange)
+      return () => facilitation.unobserveDeep(onChange)
+    },
+    () => role !== 'member' || membersMay(controlDoc, 'add-cards'),
+  )
+  return canEdit && !isReadonly && mayAddCards ? createElement(ContributionPalette) : null
 }

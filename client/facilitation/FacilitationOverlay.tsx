@@ -18,6 +18,9 @@ import {
   timerRemaining,
   type PhaseData,
   type TimerState,
+  MEMBER_ACTIONS,
+  MEMBER_ACTION_LABELS,
+  type MemberAction,
 } from '../../shared/board/facilitation'
 import type { BoardRole } from '../../shared/board/roles'
 import { useBoardContext } from '../board/boardContext'
@@ -113,6 +116,13 @@ export function FacilitationOverlay() {
       {phase?.instructions && (
         <p className="tt-facilitation__instructions" aria-label={`Instructions for ${phase.name}`} data-testid="phase-instructions">
           {phase.instructions}
+        </p>
+      )}
+      {phase?.memberActions && (
+        <p className="tt-facilitation__instructions tt-facilitation__allowed" data-testid="phase-member-actions">
+          {phase.memberActions.length === 0
+            ? 'Members work in their own drafts; the board stays as it is.'
+            : `Members may ${phase.memberActions.map((action) => MEMBER_ACTION_LABELS[action]).join(', ')}.`}
         </p>
       )}
       {state.locked && (
@@ -398,12 +408,15 @@ function PhaseEditor({
   const [name, setName] = useState(initial.name)
   const [instructions, setInstructions] = useState(initial.instructions)
   const [minutes, setMinutes] = useState(String(Math.round(initial.durationMs / 60_000)))
+  const [actions, setActions] = useState<MemberAction[]>(initial.memberActions ?? [...MEMBER_ACTIONS])
+  const toggleAction = (action: MemberAction) =>
+    setActions((current) => (current.includes(action) ? current.filter((a) => a !== action) : MEMBER_ACTIONS.filter((a) => a === action || current.includes(a))))
   return (
     <form
       className="tt-facilitation__editor"
       onSubmit={(event) => {
         event.preventDefault()
-        onSave({ id: initial.id, name, instructions, durationMs: (Number(minutes) || 1) * 60_000 })
+        onSave({ id: initial.id, name, instructions, durationMs: (Number(minutes) || 1) * 60_000, memberActions: actions })
       }}
       data-testid="phase-editor"
     >
@@ -419,6 +432,15 @@ function PhaseEditor({
         Minutes
         <input type="number" min={1} max={MAX_PHASE_MS / 60_000} value={minutes} onChange={(event) => setMinutes(event.target.value)} data-testid="phase-editor-minutes" />
       </label>
+      <fieldset className="tt-facilitation__actions">
+        <legend>Members may</legend>
+        {MEMBER_ACTIONS.map((action) => (
+          <label key={action}>
+            <input type="checkbox" checked={actions.includes(action)} onChange={() => toggleAction(action)} data-testid={`phase-editor-action-${action}`} />
+            {MEMBER_ACTION_LABELS[action]}
+          </label>
+        ))}
+      </fieldset>
       <div className="tt-facilitation__row">
         <button type="submit" className="tt-facilitation__button tt-facilitation__button--primary" data-testid="phase-editor-save">
           Save

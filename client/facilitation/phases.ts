@@ -10,7 +10,7 @@
  * ```
  */
 import * as Y from 'yjs'
-import { FACILITATION_MAP, stopTimer, type PhaseData } from '../../shared/board/facilitation'
+import { FACILITATION_MAP, isMemberAction, stopTimer, type MemberAction, type PhaseData } from '../../shared/board/facilitation'
 
 export const MAX_PHASE_NAME_LENGTH = 60
 export const MAX_PHASE_INSTRUCTIONS_LENGTH = 600
@@ -25,6 +25,8 @@ export interface PhasePreset {
   readonly name: string
   readonly instructions: string
   readonly durationMs: number
+  /** What members may do on the board in it (thinking alone happens in private drafts). */
+  readonly memberActions: readonly MemberAction[]
 }
 
 export const PHASE_PRESETS: readonly PhasePreset[] = [
@@ -33,30 +35,35 @@ export const PHASE_PRESETS: readonly PhasePreset[] = [
     name: 'Think alone',
     instructions: 'On your own, write down what you know and think about the problem, one card per thought. No discussion yet.',
     durationMs: 5 * 60_000,
+    memberActions: [],
   },
   {
     key: 'share',
     name: 'Share',
     instructions: 'Take turns: each person walks the others through their cards. Ask questions to understand, not to judge.',
     durationMs: 10 * 60_000,
+    memberActions: ['reply', 'react'],
   },
   {
     key: 'link-and-cluster',
     name: 'Link and cluster',
     instructions: 'Move related cards together and draw links between ideas that build on, explain or contradict each other.',
     durationMs: 10 * 60_000,
+    memberActions: ['arrange', 'link', 'reply', 'react'],
   },
   {
     key: 'vote',
     name: 'Vote',
     instructions: 'Place your dots on the cards you think matter most for the problem.',
     durationMs: 5 * 60_000,
+    memberActions: ['vote'],
   },
   {
     key: 'synthesise',
     name: 'Synthesise',
     instructions: 'Together, write synthesis cards: what have we learned, and what will we try next?',
     durationMs: 10 * 60_000,
+    memberActions: ['add-cards', 'arrange', 'link', 'reply', 'react'],
   },
 ]
 
@@ -69,24 +76,26 @@ function newPhaseId(): string {
 /** Clamps a phase's fields to what the UI can show: trimmed text, a duration in whole seconds. */
 export function cleanPhase(phase: PhaseData): PhaseData {
   const durationMs = Math.round(Math.min(MAX_PHASE_MS, Math.max(MIN_PHASE_MS, Number(phase.durationMs) || MIN_PHASE_MS)) / 1000) * 1000
-  return {
+  const cleaned: PhaseData = {
     id: phase.id,
     name: phase.name.trim().slice(0, MAX_PHASE_NAME_LENGTH) || 'Untitled phase',
     instructions: phase.instructions.trim().slice(0, MAX_PHASE_INSTRUCTIONS_LENGTH),
     durationMs,
   }
+  if (phase.memberActions) cleaned.memberActions = [...new Set(phase.memberActions.filter(isMemberAction))]
+  return cleaned
 }
 
 export function phaseFromPreset(key: PhasePresetKey, id: string = newPhaseId()): PhaseData {
   const preset = PHASE_PRESETS.find((candidate) => candidate.key === key) ?? PHASE_PRESETS[0]
-  return { id, name: preset.name, instructions: preset.instructions, durationMs: preset.durationMs }
+  return { id, name: preset.name, instructions: preset.instructions, durationMs: preset.durationMs, memberActions: [...preset.memberActions] }
 }
 
 function parsePhase(value: unknown): PhaseData | null {
   if (!value || typeof value !== 'object') return null
-  const { id, name, instructions, durationMs } = value as Record<string, unknown>
+  const { id, name, instructions, durationMs, memberActions } = value as Record<string, unknown>
   if (typeof id !== 'string' || typeof name !== 'string' || typeof instructions !== 'string' || typeof durationMs !== 'number') return null
-  return cleanPhase({ id, name, instructions, durationMs })
+  return cleanPhase({ id, name, instructions, durationMs, memberActions: Array.isArray(memberActions) ? memberActions.filter(isMemberAction) : undefined })
 }
 
 function phaseArray(doc: Y.Doc): Y.Array<PhaseData> | null {

@@ -11,6 +11,7 @@ import { Box, atom, isAtom, react, type Atom, type Editor, type TLShape } from '
 import {
   FACILITATION_MAP,
   isBoardLocked,
+  membersMayChangeCanvas,
   readSpotlight,
   readSummon,
   type SpotlightData,
@@ -31,9 +32,11 @@ export function registerFacilitation(editor: Editor, board: BoardContextValue): 
 
   queueMicrotask(() => awareness.setLocalStateField(ROLE_AWARENESS_FIELD, role))
 
+  // A member's editor is read-only while the board is locked, and in a phase that lets members
+  // change nothing on the board (the relay refuses their changes then anyway).
   const applyLock = () => {
     if (role !== 'member') return
-    const locked = isBoardLocked(controlDoc)
+    const locked = isBoardLocked(controlDoc) || !membersMayChangeCanvas(controlDoc)
     if (editor.getInstanceState().isReadonly !== locked) {
       if (locked) editor.setEditingShape(null)
       setEditorMode(editor, locked ? 'readonly' : 'readwrite')

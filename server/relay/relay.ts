@@ -9,7 +9,7 @@ import { CloseCode } from '../../shared/protocol/messages'
 import { canOpenDoc, canWriteDoc, parseDocName, type BoardDocName } from '../../shared/board/docNames'
 import type { BoardRole } from '../../shared/board/roles'
 import { controlDocName } from '../../shared/board/docNames'
-import { isBoardLocked } from '../../shared/board/facilitation'
+import { isBoardLocked, membersMayChangeCanvas } from '../../shared/board/facilitation'
 import type { TokenAuthority } from '../auth/tokens'
 import type { Storage } from '../storage/storage'
 import { BoardDocument } from './boardDocument'
@@ -43,8 +43,17 @@ function accessFor(role: BoardRole, doc: BoardDocName, control: BoardDocument | 
     role,
     canWrite: canWriteDoc(role, doc.kind),
     deniedReason: DENIED_REASONS[doc.kind],
-    // Members cannot change the canvas while the facilitator has locked the board.
-    writeBlock: control && role === 'member' ? () => (isBoardLocked(control.doc) ? 'the board is locked' : null) : undefined,
+    // Members cannot change the canvas while the facilitator has locked the board, or in a phase
+    // that allows them nothing on it (thinking alone, voting).
+    writeBlock:
+      control && role === 'member'
+        ? () =>
+            isBoardLocked(control.doc)
+              ? 'the board is locked'
+              : membersMayChangeCanvas(control.doc)
+                ? null
+                : 'this phase does not allow changes to the board'
+        : undefined,
   }
 }
 

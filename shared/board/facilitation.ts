@@ -17,11 +17,30 @@ import * as Y from 'yjs'
 
 export const FACILITATION_MAP = 'facilitation'
 
+/** What members may do on the board during a phase. */
+export const MEMBER_ACTIONS = ['add-cards', 'arrange', 'link', 'reply', 'react', 'vote'] as const
+export type MemberAction = (typeof MEMBER_ACTIONS)[number]
+
+export const MEMBER_ACTION_LABELS: Record<MemberAction, string> = {
+  'add-cards': 'add cards',
+  arrange: 'move and arrange cards',
+  link: 'link cards',
+  reply: 'reply in threads',
+  react: 'react to cards',
+  vote: 'vote',
+}
+
+export function isMemberAction(value: unknown): value is MemberAction {
+  return typeof value === 'string' && (MEMBER_ACTIONS as readonly string[]).includes(value)
+}
+
 export interface PhaseData {
   id: string
   name: string
   instructions: string
   durationMs: number
+  /** What members may do in this phase; every action when absent. */
+  memberActions?: MemberAction[]
 }
 
 export type TimerState =
@@ -45,6 +64,34 @@ export interface SummonData {
 }
 
 const facilitation = (doc: Y.Doc) => doc.getMap<unknown>(FACILITATION_MAP)
+
+/** The phase the session is in (`phases` + `currentPhaseId`), or null before the first one. */
+export function readCurrentPhase(doc: Y.Doc): PhaseData | null {
+  const phases = facilitation(doc).get('phases')
+  const currentId = facilitation(doc).get('currentPhaseId')
+  if (!(phases instanceof Y.Array) || typeof currentId !== 'string') return null
+  const phase = (phases.toArray() as Array<Partial<PhaseData> | null>).find((candidate) => candidate?.id === currentId)
+  if (!phase || typeof phase.name !== 'string') return null
+  return {
+    id: currentId,
+    name: phase.name,
+    instructions: String(phase.instructions ?? ''),
+    durationMs: Number(phase.durationMs) || 0,
+    memberActions: Array.isArray(phase.memberActions) ? phase.memberActions.filter(isMemberAction) : undefined,
+  }
+}
+
+/** Whether members may do `action` now (always, outside phases or in a phase that does not say). */
+export function membersMay(doc: Y.Doc, action: MemberAction): boolean {
+  const actions = readCurrentPhase(doc)?.memberActions
+  return !actions || actions.includes(action)
+}
+
+/** Whether the current phase lets members change the canvas at all (everything but voting does). */
+export function membersMayChangeCanvas(doc: Y.Doc): boolean {
+  const actions = readCurrentPhase(doc)?.memberActions
+  return !actions || actions.some((action) => action !== 'vote')
+}
 
 /** Whether members may not change the canvas now. */
 export function isBoardLocked(doc: Y.Doc): boolean {

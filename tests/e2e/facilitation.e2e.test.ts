@@ -149,6 +149,24 @@ describe.skipIf(!available)('facilitation with a facilitator and two members', (
     await expect.poll(() => bea.getByTestId('phase-name').textContent(), { timeout: 10_000 }).toBe('Share')
   })
 
+  test('what members may do follows the phase: nothing on the board while thinking alone, replies and reactions while sharing', async () => {
+    await fay.getByTestId('phase-previous').click()
+    for (const member of members) {
+      await expect.poll(() => member.getByTestId('phase-member-actions').textContent(), { timeout: 10_000 }).toContain('own drafts')
+      await expect.poll(() => member.evaluate(() => window.__thinkTogether!.editor.getIsReadonly())).toBe(true)
+      expect(await member.getByTestId('contribution-palette').count()).toBe(0)
+    }
+    await bea.screenshot({ path: 'docs/screenshots/facilitation-think-alone-member.png' })
+    // The facilitator is never held back by a phase.
+    expect(await fay.evaluate(() => window.__thinkTogether!.editor.getIsReadonly())).toBe(false)
+    await fay.getByTestId('phase-next').click()
+    for (const member of members) {
+      await expect.poll(() => member.getByTestId('phase-member-actions').textContent(), { timeout: 10_000 }).toContain('reply in threads')
+      await expect.poll(() => member.evaluate(() => window.__thinkTogether!.editor.getIsReadonly())).toBe(false)
+      expect(await member.getByTestId('contribution-palette').count()).toBe(0)
+    }
+  })
+
   test('the shared timer: start, pause, +1 min, stop; three countdowns agree within 250 ms although Bea’s clock is 7 s fast', async () => {
     await openControls()
     await expect.poll(() => fay.getByTestId('timer-start').isEnabled(), { timeout: 10_000 }).toBe(true)

@@ -150,3 +150,31 @@ describe('roles in presence', () => {
     expect(watcher.provider.awareness.getStates().get(member.doc.clientID)).toMatchObject({ role: 'member', user: { name: 'Mallory' } })
   })
 })
+
+describe('what members may do in a phase', () => {
+  test('in a phase that allows members nothing on the board their canvas changes are refused; in the next they go through', async () => {
+    const control = client(controlDocName(board.id), board.tokens.facilitator)
+    const member = client(board.id, board.tokens.member)
+    const facilitatorCanvas = client(board.id, board.tokens.facilitator)
+    await Promise.all([waitForSync(control), waitForSync(member), waitForSync(facilitatorCanvas)])
+    const phases = new Y.Array<unknown>()
+    control.doc.transact(() => {
+      const facilitation = control.doc.getMap(FACILITATION_MAP)
+      facilitation.set('phases', phases)
+      phases.push([
+        { id: 'alone', name: 'Think alone', instructions: '', durationMs: 300_000, memberActions: [] },
+        { id: 'share', name: 'Share', instructions: '', durationMs: 300_000, memberActions: ['reply', 'react'] },
+      ])
+      facilitation.set('currentPhaseId', 'alone')
+    })
+    await sleep(300)
+    member.doc.getMap('shapes').set('shape:in-think-alone', { x: 1 })
+    await waitFor(() => member.denials.includes('this phase does not allow changes to the board'), 5000, 'phase denial')
+    await waitFor(() => member.closeCodes.includes(CloseCode.boardLocked), 5000, 'retryable close')
+    await sleep(500)
+    expect(facilitatorCanvas.doc.getMap('shapes').has('shape:in-think-alone')).toBe(false)
+
+    control.doc.getMap(FACILITATION_MAP).set('currentPhaseId', 'share')
+    await waitFor(() => facilitatorCanvas.doc.getMap('shapes').has('shape:in-think-alone'), 10_000, 'change in the next phase')
+  })
+})

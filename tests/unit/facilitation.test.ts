@@ -5,6 +5,10 @@
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import {
+  FACILITATION_MAP,
+  membersMay,
+  membersMayChangeCanvas,
+  readCurrentPhase,
   addTimerTime,
   isBoardLocked,
   pauseTimer,
@@ -55,5 +59,31 @@ describe('lock, spotlight, summon', () => {
     summonEveryone(doc, { userId: 'fac', pageId: 'page:page', x: 1, y: 2, w: 3, h: 4 })
     summonEveryone(doc, { userId: 'fac', pageId: 'page:page', x: 5, y: 6, w: 7, h: 8 })
     expect(readSummon(doc)).toEqual({ seq: 2, userId: 'fac', pageId: 'page:page', x: 5, y: 6, w: 7, h: 8 })
+  })
+})
+
+describe('what members may do in the current phase', () => {
+  test('everything outside phases or in phases that do not say; only what the phase lists otherwise', () => {
+    const doc = new Y.Doc()
+    expect(membersMay(doc, 'add-cards')).toBe(true)
+    expect(membersMayChangeCanvas(doc)).toBe(true)
+    const phases = new Y.Array<unknown>()
+    doc.getMap(FACILITATION_MAP).set('phases', phases)
+    phases.push([
+      { id: 'free', name: 'Open', instructions: '', durationMs: 60_000 },
+      { id: 'vote', name: 'Vote', instructions: '', durationMs: 60_000, memberActions: ['vote', 'nonsense'] },
+      { id: 'share', name: 'Share', instructions: '', durationMs: 60_000, memberActions: ['reply', 'react'] },
+    ])
+    doc.getMap(FACILITATION_MAP).set('currentPhaseId', 'free')
+    expect(readCurrentPhase(doc)?.memberActions).toBeUndefined()
+    expect(membersMay(doc, 'link')).toBe(true)
+    doc.getMap(FACILITATION_MAP).set('currentPhaseId', 'vote')
+    expect(readCurrentPhase(doc)?.memberActions).toEqual(['vote'])
+    expect(membersMay(doc, 'add-cards')).toBe(false)
+    expect(membersMayChangeCanvas(doc)).toBe(false)
+    doc.getMap(FACILITATION_MAP).set('currentPhaseId', 'share')
+    expect(membersMay(doc, 'reply')).toBe(true)
+    expect(membersMay(doc, 'add-cards')).toBe(false)
+    expect(membersMayChangeCanvas(doc)).toBe(true)
   })
 })
