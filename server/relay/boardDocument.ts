@@ -205,12 +205,13 @@ export class BoardDocument {
     if (accepted.length > 0) {
       // Fields the server vouches for (the role the connection's token grants) replace whatever
       // the client said about itself.
-      if (stamp) {
-        accepted = accepted.map((entry) =>
-          entry.state && typeof entry.state === 'object' && !Array.isArray(entry.state) ? { ...entry, state: { ...entry.state, ...stamp } } : entry,
-        )
-      }
-      applyAwarenessUpdate(this.awareness, !stamp && accepted.length === entries.length ? update : encodeAwarenessEntries(accepted), peer)
+      // Re-encoded only when something changes: our own client already states its true role.
+      const needsStamp = (state: unknown) =>
+        !!stamp && !!state && typeof state === 'object' && !Array.isArray(state) && Object.entries(stamp).some(([key, value]) => (state as Record<string, unknown>)[key] !== value)
+      const stamped = accepted.some((entry) => needsStamp(entry.state))
+      if (stamped) accepted = accepted.map((entry) => (needsStamp(entry.state) ? { ...entry, state: { ...(entry.state as object), ...stamp } } : entry))
+      const unchanged = !stamped && accepted.length === entries.length
+      applyAwarenessUpdate(this.awareness, unchanged ? update : encodeAwarenessEntries(accepted), peer)
     }
     return entries.length - accepted.length
   }

@@ -9,7 +9,7 @@ import { CloseCode } from '../../shared/protocol/messages'
 import { canOpenDoc, canWriteDoc, parseDocName, type BoardDocName } from '../../shared/board/docNames'
 import type { BoardRole } from '../../shared/board/roles'
 import { controlDocName } from '../../shared/board/docNames'
-import { isBoardLocked, membersMayChangeCanvas } from '../../shared/board/facilitation'
+import { FACILITATION_MAP, isBoardLocked, membersMayChangeCanvas } from '../../shared/board/facilitation'
 import type { TokenAuthority } from '../auth/tokens'
 import type { Storage } from '../storage/storage'
 import { BoardDocument } from './boardDocument'
@@ -38,22 +38,42 @@ const DENIED_REASONS = {
   drafts: 'observers cannot write drafts',
 } as const
 
-function accessFor(role: BoardRole, doc: BoardDocName, control: BoardDocument | null): DocumentAccess {
+/**
+ * Why members may not change the canvas right now (the board is locked, or the phase allows them
+ * nothing on it), kept up to date from the control document so the per-message check is a read.
+ */
+class CanvasWriteBlock {
+  private reason: string | null = null
+  private readonly update = () => {
+    this.reason = isBoardLocked(this.control.doc)
+      ? 'the board is locked'
+      : membersMayChangeCanvas(this.control.doc)
+        ? null
+        : 'this phase does not allow changes to the board'
+  }
+
+  constructor(private readonly control: BoardDocument) {
+    control.doc.getMap(FACILITATION_MAP).observeDeep(this.update)
+    this.update()
+  }
+
+  get current(): string | null {
+    return this.reason
+  }
+
+  dispose(): void {
+    this.control.doc.getMap(FACILITATION_MAP).unobserveDeep(this.update)
+  }
+}
+
+function accessFor(role: BoardRole, doc: BoardDocName, block: CanvasWriteBlock | null): DocumentAccess {
   return {
     role,
     canWrite: canWriteDoc(role, doc.kind),
     deniedReason: DENIED_REASONS[doc.kind],
     // Members cannot change the canvas while the facilitator has locked the board, or in a phase
     // that allows them nothing on it (thinking alone, voting).
-    writeBlock:
-      control && role === 'member'
-        ? () =>
-            isBoardLocked(control.doc)
-              ? 'the board is locked'
-              : membersMayChangeCanvas(control.doc)
-                ? null
-                : 'this phase does not allow changes to the board'
-        : undefined,
+    writeBlock: block && role === 'member' ? () => block.current : undefined,
   }
 }
 
@@ -167,16 +187,21 @@ export class Relay {
       connection.refuse(CloseCode.storageUnavailable, 'the board could not be loaded; try again')
       return
     }
-    if (control) {
+    const block = control ? new CanvasWriteBlock(control) : null
+    if (control && block) {
       const held = control
-      connection.onClosed(() => held.release())
+      connection.onClosed(() => {
+        block.dispose()
+        held.release()
+      })
     }
     if (connection.currentState !== 'admitting') {
+      block?.dispose()
       control?.release()
       if (document.holderCount === 0) this.unloadDocument(document)
       return
     }
-    connection.open(document, accessFor(check.grant.role, parsed, control))
+    connection.open(document, accessFor(check.grant.role, parsed, block))
     log.info({ role: check.grant.role }, 'connection opened')
   }
 

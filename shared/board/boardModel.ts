@@ -446,7 +446,12 @@ export interface MemberActivity {
   responses: number
 }
 
-export function memberActivity(doc: Y.Doc): Map<string, MemberActivity> {
+/** Contributions and responses per person, from cards, threads and who reacted to which card. */
+export function activityAmong(content: {
+  cards: Iterable<CardData>
+  threads: Iterable<ThreadData>
+  reactionGivers: Iterable<readonly [string, readonly string[]]>
+}): Map<string, MemberActivity> {
   const activity = new Map<string, MemberActivity>()
   const entry = (id: string) => {
     let value = activity.get(id)
@@ -454,19 +459,24 @@ export function memberActivity(doc: Y.Doc): Map<string, MemberActivity> {
     return value
   }
   const authorOf = new Map<string, string | null>()
-  for (const card of listCards(doc)) {
+  for (const card of content.cards) {
     authorOf.set(card.id, card.author?.id ?? null)
     if (card.author) entry(card.author.id).contributions++
   }
-  for (const thread of listThreads(doc)) {
-    const anchorAuthor = authorOf.get(thread.anchorId)
+  for (const thread of content.threads) {
+    const anchorAuthor = authorOf.get(thread.anchorId) ?? null
     for (const reply of thread.replies) if (!reply.deleted && reply.author.id !== anchorAuthor) entry(reply.author.id).responses++
   }
-  for (const cardId of reactions(doc).keys()) {
-    const anchorAuthor = authorOf.get(cardId)
-    for (const givers of Object.values(readReactions(doc, cardId))) {
-      for (const giver of givers) if (giver.id !== anchorAuthor) entry(giver.id).responses++
-    }
+  for (const [cardId, giverIds] of content.reactionGivers) {
+    const anchorAuthor = authorOf.get(cardId) ?? null
+    for (const giverId of giverIds) if (giverId !== anchorAuthor) entry(giverId).responses++
   }
   return activity
+}
+
+export function memberActivity(doc: Y.Doc): Map<string, MemberActivity> {
+  const reactionGivers = [...reactions(doc).keys()].map(
+    (cardId) => [cardId, Object.values(readReactions(doc, cardId)).flatMap((givers) => givers.map((giver) => giver.id))] as const,
+  )
+  return activityAmong({ cards: listCards(doc), threads: listThreads(doc), reactionGivers })
 }

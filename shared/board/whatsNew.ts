@@ -4,8 +4,8 @@
  */
 import * as Y from 'yjs'
 import { TLDRAW_RECORDS_MAP } from './docLayout'
-import { listCards, listThreads, type Person } from './boardModel'
-import { readLinkMeta } from './links'
+import { listCards, listThreads, type CardData, type Person, type ThreadData } from './boardModel'
+import { readLinkMeta, type LinkMeta } from './links'
 
 export interface ChangeItem {
   /** Stable key for marking the item as seen. */
@@ -26,9 +26,18 @@ interface ShapeRecordLike {
   meta?: unknown
 }
 
-export function changesSince(doc: Y.Doc, since: number, myId: string): ChangeItem[] {
+/** What a board holds, as read from its document or from an index of it. */
+export interface BoardContent {
+  cards: Iterable<CardData>
+  /** Link shape id and its meta. */
+  links: Iterable<readonly [string, LinkMeta]>
+  threads: Iterable<ThreadData>
+}
+
+/** The changes among a board's content that others made after `since`, oldest first. */
+export function changesAmong(content: BoardContent, since: number, myId: string): ChangeItem[] {
   const items: ChangeItem[] = []
-  for (const card of listCards(doc)) {
+  for (const card of content.cards) {
     if (card.updatedAt <= since) continue
     const byMe = card.lastEditor ? card.lastEditor.id === myId : card.author?.id === myId
     if (byMe) continue
@@ -43,21 +52,19 @@ export function changesSince(doc: Y.Doc, since: number, myId: string): ChangeIte
       text: card.text,
     })
   }
-  for (const value of doc.getMap<ShapeRecordLike>(TLDRAW_RECORDS_MAP).values()) {
-    if (value?.typeName !== 'shape' || value.type !== 'arrow') continue
-    const link = readLinkMeta(value.meta)
-    if (!link || link.updatedAt <= since || link.updatedBy?.id === myId) continue
+  for (const [id, link] of content.links) {
+    if (link.updatedAt <= since || link.updatedBy?.id === myId) continue
     items.push({
-      key: `${value.id}@${link.updatedAt}`,
+      key: `${id}@${link.updatedAt}`,
       kind: 'link',
-      targetId: value.id,
+      targetId: id,
       change: link.createdAt > since ? 'added' : 'changed',
       at: link.updatedAt,
       by: link.updatedBy,
       text: link.linkType,
     })
   }
-  for (const thread of listThreads(doc)) {
+  for (const thread of content.threads) {
     for (const reply of thread.replies) {
       const at = reply.editedAt ?? reply.createdAt
       if (at <= since || reply.author.id === myId || reply.deleted) continue
@@ -73,4 +80,19 @@ export function changesSince(doc: Y.Doc, since: number, myId: string): ChangeIte
     }
   }
   return items.sort((a, b) => a.at - b.at)
+}
+
+/** The typed links among a document's records. */
+export function readLinks(doc: Y.Doc): Array<[string, LinkMeta]> {
+  const links: Array<[string, LinkMeta]> = []
+  for (const value of doc.getMap<ShapeRecordLike>(TLDRAW_RECORDS_MAP).values()) {
+    if (value?.typeName !== 'shape' || value.type !== 'arrow') continue
+    const link = readLinkMeta(value.meta)
+    if (link) links.push([value.id, link])
+  }
+  return links
+}
+
+export function changesSince(doc: Y.Doc, since: number, myId: string): ChangeItem[] {
+  return changesAmong({ cards: listCards(doc), links: readLinks(doc), threads: listThreads(doc) }, since, myId)
 }
