@@ -2,37 +2,22 @@
  * Anonymous contributions are inserted by the server: other members' documents never hold the
  * author's identity, neither in the card's fields nor in the Yjs client id that created it.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { CARDS_MAP, TLDRAW_RECORDS_MAP } from '../../shared/board/docLayout'
 import { readCard } from '../../shared/board/boardModel'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { connectClient, createBoard, waitFor, waitForSync, type CreatedBoard, type TestClient } from '../helpers/boardClient'
+import { useBoardServer } from '../helpers/boardServer'
+import { waitFor, waitForSync, type TestClient } from '../helpers/boardClient'
 
-let server: ServerProcess
-let board: CreatedBoard
-const clients: TestClient[] = []
+const suite = useBoardServer()
 const ada = { id: 'user-ada-7f3a', name: 'Ada Lovelace', color: '#e03131' }
 
-beforeAll(async () => {
-  server = await startServerProcess()
-  board = await createBoard(server.url)
-})
-
-afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await server.stop()
-  removeDataDir(server.dataDir)
-})
-
 function client(token: string): TestClient {
-  const c = connectClient(server.wsUrl, board.id, token)
-  clients.push(c)
-  return c
+  return suite.client(suite.board.id, token)
 }
 
 function api(path: string, method: string, token: string, body: unknown) {
-  return fetch(`${server.url}/api/boards/${board.id}/anonymous-cards${path}`, {
+  return fetch(`${suite.server.url}/api/boards/${suite.board.id}/anonymous-cards${path}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
@@ -48,11 +33,11 @@ function creatorOf(map: Y.Map<unknown>, key: string): number | undefined {
 
 describe('anonymous contributions', () => {
   test('the card reaches others with no author and created by the server’s client id, never the author’s', async () => {
-    const author = client(board.tokens.member)
-    const other = client(board.tokens.member)
+    const author = client(suite.board.tokens.member)
+    const other = client(suite.board.tokens.member)
     await Promise.all([waitForSync(author), waitForSync(other)])
     author.provider.awareness.setLocalStateField('user', ada)
-    const response = await api('', 'POST', board.tokens.member, { kind: 'concern', text: 'I am not sure we are safe at night.', shape: shape('shape:anon1') })
+    const response = await api('', 'POST', suite.board.tokens.member, { kind: 'concern', text: 'I am not sure we are safe at night.', shape: shape('shape:anon1') })
     expect(response.status).toBe(201)
     const { cardId, shapeId, claimKey } = (await response.json()) as { cardId: string; shapeId: string; claimKey: string }
     expect(shapeId).toBe('shape:anon1')
@@ -74,26 +59,26 @@ describe('anonymous contributions', () => {
     expect(everything).not.toContain(ada.name)
 
     // The author edits the text through the server: still no trace of them.
-    const edited = await api(`/${cardId}/text`, 'PUT', board.tokens.member, { claimKey, text: 'I worry about night shifts.' })
+    const edited = await api(`/${cardId}/text`, 'PUT', suite.board.tokens.member, { claimKey, text: 'I worry about night shifts.' })
     expect(edited.status).toBe(200)
     await waitFor(() => readCard(other.doc, cardId)?.text === 'I worry about night shifts.', 5000, 'edit')
     expect(readCard(other.doc, cardId)).toMatchObject({ author: null, lastEditor: null, anonymous: true })
 
     // A wrong key changes nothing.
-    expect((await api(`/${cardId}/text`, 'PUT', board.tokens.member, { claimKey: 'x'.repeat(32), text: 'forged' })).status).toBe(403)
-    expect((await api(`/${cardId}/claim`, 'POST', board.tokens.member, { claimKey: 'y'.repeat(32), author: { id: 'mallory', name: 'Mallory', color: '#000000' } })).status).toBe(403)
+    expect((await api(`/${cardId}/text`, 'PUT', suite.board.tokens.member, { claimKey: 'x'.repeat(32), text: 'forged' })).status).toBe(403)
+    expect((await api(`/${cardId}/claim`, 'POST', suite.board.tokens.member, { claimKey: 'y'.repeat(32), author: { id: 'mallory', name: 'Mallory', color: '#000000' } })).status).toBe(403)
 
     // Claiming reveals the author to everyone.
-    const claimed = await api(`/${cardId}/claim`, 'POST', board.tokens.member, { claimKey, author: ada })
+    const claimed = await api(`/${cardId}/claim`, 'POST', suite.board.tokens.member, { claimKey, author: ada })
     expect(claimed.status).toBe(200)
     await waitFor(() => readCard(other.doc, cardId)?.anonymous === false, 5000, 'claim')
     expect(readCard(other.doc, cardId)!.author).toEqual(ada)
     // A claim key works once.
-    expect((await api(`/${cardId}/claim`, 'POST', board.tokens.member, { claimKey, author: ada })).status).toBe(403)
+    expect((await api(`/${cardId}/claim`, 'POST', suite.board.tokens.member, { claimKey, author: ada })).status).toBe(403)
   })
 
   test('observers cannot post, bad input is refused, and an existing shape id is not overwritten', async () => {
-    expect((await api('', 'POST', board.tokens.observer, { kind: 'idea', text: 'x', shape: shape('shape:obs') })).status).toBe(403)
+    expect((await api('', 'POST', suite.board.tokens.observer, { kind: 'idea', text: 'x', shape: shape('shape:obs') })).status).toBe(403)
     expect((await api('', 'POST', 'not-a-token', { kind: 'idea', text: 'x', shape: shape('shape:nobody') })).status).toBe(401)
     for (const body of [
       { kind: 'rant', text: 'x', shape: shape('shape:bad1') },
@@ -102,13 +87,13 @@ describe('anonymous contributions', () => {
       { kind: 'idea', text: 'x'.repeat(5000), shape: shape('shape:bad4') },
       { kind: 'idea' },
     ]) {
-      expect((await api('', 'POST', board.tokens.member, body)).status).toBe(400)
+      expect((await api('', 'POST', suite.board.tokens.member, body)).status).toBe(400)
     }
-    const first = await api('', 'POST', board.tokens.facilitator, { kind: 'idea', text: 'one', shape: shape('shape:dup') })
+    const first = await api('', 'POST', suite.board.tokens.facilitator, { kind: 'idea', text: 'one', shape: shape('shape:dup') })
     expect(first.status).toBe(201)
-    const second = await api('', 'POST', board.tokens.facilitator, { kind: 'idea', text: 'two', shape: shape('shape:dup') })
+    const second = await api('', 'POST', suite.board.tokens.facilitator, { kind: 'idea', text: 'two', shape: shape('shape:dup') })
     expect(second.status).toBe(409)
-    const reader = client(board.tokens.observer)
+    const reader = client(suite.board.tokens.observer)
     await waitForSync(reader)
     const record = reader.doc.getMap(TLDRAW_RECORDS_MAP).get('shape:dup') as { props: { cardId: string } }
     expect(readCard(reader.doc, record.props.cardId)?.text).toBe('one')

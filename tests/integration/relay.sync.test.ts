@@ -11,7 +11,7 @@ import { CloseCode } from '../../shared/protocol/messages'
 import { BOARD_MAP } from '../../shared/board/docLayout'
 import { controlDocName } from '../../shared/board/docNames'
 import { startServerProcess, removeDataDir, type ServerProcess } from '../helpers/serverProcess'
-import { connectClient, createBoard, sleep, waitFor, waitForSync, type TestClient } from '../helpers/boardClient'
+import { connectClient, createBoard, waitFor, waitForSync, type TestClient } from '../helpers/boardClient'
 
 let server: ServerProcess
 const clients: TestClient[] = []
@@ -158,6 +158,5 @@ describe('access: tokens are checked on every connection', () => {
     await Promise.all([waitForSync(member), waitForSync(observer)])
     member.doc.getText('t').insert(0, 'live')
     await waitFor(() => observer.doc.getText('t').toString() === 'live', 5000, 'observer sees change')
-    await sleep(10)
   })
 })

@@ -4,44 +4,26 @@
  * the server), keeps the version at reveal, reveals late drafts while the round is revealed and
  * keeps them private once it is closed.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
 import { controlDocName, draftsDocName } from '../../shared/board/docNames'
 import { closeThinkAloneRound, createDraft, listDrafts, openThinkAloneRound } from '../../shared/board/drafts'
 import { editCardText, listCards } from '../../shared/board/boardModel'
 import { CARDS_MAP } from '../../shared/board/docLayout'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { connectClient, createBoard, sleep, waitFor, waitForSync, type CreatedBoard, type TestClient } from '../helpers/boardClient'
+import { useBoardServer } from '../helpers/boardServer'
+import { sleep, waitFor, waitForSync, type TestClient } from '../helpers/boardClient'
 
-let server: ServerProcess
-let board: CreatedBoard
-const clients: TestClient[] = []
-
-function client(docName: string, token: string): TestClient {
-  const c = connectClient(server.wsUrl, docName, token)
-  clients.push(c)
-  return c
-}
-
-beforeAll(async () => {
-  server = await startServerProcess()
-  board = await createBoard(server.url)
-})
-
-afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await server.stop()
-  removeDataDir(server.dataDir)
-})
+const suite = useBoardServer()
+const client = (docName: string, token: string): TestClient => suite.client(docName, token)
 
 async function person(): Promise<{ personId: string; personToken: string }> {
-  const response = await fetch(`${server.url}/api/boards/${board.id}/people`, { method: 'POST', headers: { Authorization: `Bearer ${board.tokens.member}` } })
+  const response = await fetch(`${suite.server.url}/api/boards/${suite.board.id}/people`, { method: 'POST', headers: { Authorization: `Bearer ${suite.board.tokens.member}` } })
   return (await response.json()) as { personId: string; personToken: string }
 }
 
 async function drafts(name: string, texts: Array<{ text: string; anonymous?: boolean }>, roundId = 'round-1') {
   const me = await person()
-  const c = client(draftsDocName(board.id, me.personId), me.personToken)
+  const c = client(draftsDocName(suite.board.id, me.personId), me.personToken)
   await waitForSync(c)
   texts.forEach(({ text, anonymous }, i) =>
     createDraft(c.doc, {
@@ -63,16 +45,16 @@ async function drafts(name: string, texts: Array<{ text: string; anonymous?: boo
 }
 
 async function reveal(token: string) {
-  const response = await fetch(`${server.url}/api/boards/${board.id}/reveal`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })
+  const response = await fetch(`${suite.server.url}/api/boards/${suite.board.id}/reveal`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 
 describe('think alone, then reveal', () => {
   test('drafts stay private until the facilitator reveals; then all appear at once, attributed or anonymous, with the version at reveal kept', async () => {
-    const facilitatorControl = client(controlDocName(board.id), board.tokens.facilitator)
-    const canvas = client(board.id, board.tokens.member)
+    const facilitatorControl = client(controlDocName(suite.board.id), suite.board.tokens.facilitator)
+    const canvas = client(suite.board.id, suite.board.tokens.member)
     await Promise.all([waitForSync(facilitatorControl), waitForSync(canvas)])
-    expect((await reveal(board.tokens.facilitator)).status).toBe(409)
+    expect((await reveal(suite.board.tokens.facilitator)).status).toBe(409)
     openThinkAloneRound(facilitatorControl.doc, 'round-1', Date.now())
     await sleep(200)
 
@@ -80,9 +62,9 @@ describe('think alone, then reveal', () => {
     await drafts('Bea', [{ text: 'Bea saw this on nights' }])
     await sleep(300)
     expect(listCards(canvas.doc)).toEqual([])
-    expect((await reveal(board.tokens.member)).status).toBe(403)
+    expect((await reveal(suite.board.tokens.member)).status).toBe(403)
 
-    const revealed = await reveal(board.tokens.facilitator)
+    const revealed = await reveal(suite.board.tokens.facilitator)
     expect(revealed.status).toBe(200)
     expect(revealed.body.revealed).toBe(3)
     await waitFor(() => listCards(canvas.doc).length === 3, 5000, 'cards revealed')
@@ -102,7 +84,7 @@ describe('think alone, then reveal', () => {
     expect(cardMap.get('revealedText')).toBe('Ada thinks handovers need a script')
 
     // Revealing again changes nothing.
-    expect((await reveal(board.tokens.facilitator)).body.revealed).toBe(0)
+    expect((await reveal(suite.board.tokens.facilitator)).body.revealed).toBe(0)
     await sleep(300)
     expect(listCards(canvas.doc)).toHaveLength(3)
 
@@ -117,14 +99,14 @@ describe('think alone, then reveal', () => {
     await sleep(1000)
     expect(listCards(canvas.doc).some((card) => card.text === 'Dee is too late')).toBe(false)
     expect(listDrafts(dee.doc)[0].revealedCardId).toBeNull()
-    expect((await reveal(board.tokens.facilitator)).status).toBe(409)
+    expect((await reveal(suite.board.tokens.facilitator)).status).toBe(409)
 
     // A new round reveals its own drafts only: Dee's draft from the closed round stays private.
     openThinkAloneRound(facilitatorControl.doc, 'round-2', Date.now())
     await sleep(200)
     await drafts('Eve', [{ text: 'Eve writes in round two' }], 'round-2')
     await sleep(300)
-    expect((await reveal(board.tokens.facilitator)).body.revealed).toBe(1)
+    expect((await reveal(suite.board.tokens.facilitator)).body.revealed).toBe(1)
     await waitFor(() => listCards(canvas.doc).some((card) => card.text === 'Eve writes in round two'), 5000, 'round two revealed')
     expect(listCards(canvas.doc).some((card) => card.text === 'Dee is too late')).toBe(false)
   })

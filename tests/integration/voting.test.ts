@@ -3,30 +3,17 @@
  * nothing visible before close, results published into the control document on close. Every
  * rule is tried by a member token as a modified client would.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { controlDocName } from '../../shared/board/docNames'
 import { listVoteRounds } from '../../shared/board/voting'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { connectClient, createBoard, waitFor, waitForSync, type CreatedBoard, type TestClient } from '../helpers/boardClient'
+import { useBoardServer } from '../helpers/boardServer'
+import { waitFor, waitForSync } from '../helpers/boardClient'
 
-let server: ServerProcess
-let board: CreatedBoard
-const clients: TestClient[] = []
+const suite = useBoardServer()
 const cards = ['card:' + 'a'.repeat(24), 'card:' + 'b'.repeat(24), 'card:' + 'c'.repeat(24)]
 
-beforeAll(async () => {
-  server = await startServerProcess()
-  board = await createBoard(server.url)
-})
-
-afterAll(async () => {
-  for (const c of clients) c.destroy()
-  await server.stop()
-  removeDataDir(server.dataDir)
-})
-
 async function call(path: string, method: string, token: string, body?: unknown) {
-  const response = await fetch(`${server.url}/api/boards/${board.id}${path}`, {
+  const response = await fetch(`${suite.server.url}/api/boards/${suite.board.id}${path}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -42,27 +29,26 @@ const voter = (name: string) => ({ id: `user-${name}`, name, color: '#1971c2' })
 
 describe('preference voting', () => {
   test('only facilitators open and close a round; members and observers are refused', async () => {
-    expect((await call('/rounds', 'POST', board.tokens.member, { cardIds: cards, budget: 3, anonymous: true })).status).toBe(403)
-    expect((await call('/rounds', 'POST', board.tokens.observer, { cardIds: cards, budget: 3, anonymous: true })).status).toBe(403)
-    expect((await call('/rounds', 'POST', board.tokens.facilitator, { cardIds: [], budget: 3, anonymous: true })).status).toBe(400)
-    expect((await call('/rounds', 'POST', board.tokens.facilitator, { cardIds: cards, budget: 99, anonymous: true })).status).toBe(400)
+    expect((await call('/rounds', 'POST', suite.board.tokens.member, { cardIds: cards, budget: 3, anonymous: true })).status).toBe(403)
+    expect((await call('/rounds', 'POST', suite.board.tokens.observer, { cardIds: cards, budget: 3, anonymous: true })).status).toBe(403)
+    expect((await call('/rounds', 'POST', suite.board.tokens.facilitator, { cardIds: [], budget: 3, anonymous: true })).status).toBe(400)
+    expect((await call('/rounds', 'POST', suite.board.tokens.facilitator, { cardIds: cards, budget: 99, anonymous: true })).status).toBe(400)
   })
 
   test('ballots stay with the server until close; budgets hold; results are ranked and named when the round is named', async () => {
-    const control = connectClient(server.wsUrl, controlDocName(board.id), board.tokens.observer)
-    clients.push(control)
+    const control = suite.client(controlDocName(suite.board.id), suite.board.tokens.observer)
     await waitForSync(control)
-    const opened = await call('/rounds', 'POST', board.tokens.facilitator, { cardIds: cards, budget: 3, anonymous: false, title: 'What matters most?' })
+    const opened = await call('/rounds', 'POST', suite.board.tokens.facilitator, { cardIds: cards, budget: 3, anonymous: false, title: 'What matters most?' })
     expect(opened.status).toBe(201)
     const roundId = opened.body.roundId as string
     await waitFor(() => listVoteRounds(control.doc).length === 1, 5000, 'round published')
     expect(listVoteRounds(control.doc)[0]).toMatchObject({ status: 'open', budget: 3, results: null, number: 1 })
 
-    const ada = await person(board.tokens.member)
-    const bea = await person(board.tokens.member)
-    const observer = await person(board.tokens.observer)
+    const ada = await person(suite.board.tokens.member)
+    const bea = await person(suite.board.tokens.member)
+    const observer = await person(suite.board.tokens.observer)
     // Without a personal token, and as an observer: refused.
-    expect((await call(`/rounds/${roundId}/ballot`, 'PUT', board.tokens.member, { dots: {}, voter: voter('X') })).status).toBe(403)
+    expect((await call(`/rounds/${roundId}/ballot`, 'PUT', suite.board.tokens.member, { dots: {}, voter: voter('X') })).status).toBe(403)
     expect((await call(`/rounds/${roundId}/ballot`, 'PUT', observer, { dots: { [cards[0]]: 1 }, voter: voter('O') })).status).toBe(403)
     // Over budget, a card outside the round, negative dots: refused.
     expect((await call(`/rounds/${roundId}/ballot`, 'PUT', ada, { dots: { [cards[0]]: 2, [cards[1]]: 2 }, voter: voter('Ada') })).status).toBe(400)
@@ -76,8 +62,8 @@ describe('preference voting', () => {
     expect(listVoteRounds(control.doc)[0].results).toBeNull()
     expect(JSON.stringify(control.doc.toJSON())).not.toContain('Ada')
 
-    expect((await call(`/rounds/${roundId}/close`, 'POST', board.tokens.member)).status).toBe(403)
-    const closed = await call(`/rounds/${roundId}/close`, 'POST', board.tokens.facilitator)
+    expect((await call(`/rounds/${roundId}/close`, 'POST', suite.board.tokens.member)).status).toBe(403)
+    const closed = await call(`/rounds/${roundId}/close`, 'POST', suite.board.tokens.facilitator)
     expect(closed.status).toBe(200)
     await waitFor(() => listVoteRounds(control.doc)[0].status === 'closed', 5000, 'results published')
     const round = listVoteRounds(control.doc)[0]
@@ -95,10 +81,10 @@ describe('preference voting', () => {
     expect((await call(`/rounds/${roundId}/ballot`, 'PUT', ada, { dots: { [cards[0]]: 1 }, voter: voter('Ada') })).status).toBe(409)
 
     // A second, anonymous round on the same cards: results carry no names.
-    const second = await call('/rounds', 'POST', board.tokens.facilitator, { cardIds: cards, budget: 2, anonymous: true })
+    const second = await call('/rounds', 'POST', suite.board.tokens.facilitator, { cardIds: cards, budget: 2, anonymous: true })
     const secondId = second.body.roundId as string
     await call(`/rounds/${secondId}/ballot`, 'PUT', ada, { dots: { [cards[0]]: 2 }, voter: voter('Ada') })
-    await call(`/rounds/${secondId}/close`, 'POST', board.tokens.facilitator)
+    await call(`/rounds/${secondId}/close`, 'POST', suite.board.tokens.facilitator)
     await waitFor(() => listVoteRounds(control.doc).length === 2 && listVoteRounds(control.doc)[1].status === 'closed', 5000, 'second round')
     const secondRound = listVoteRounds(control.doc)[1]
     expect(secondRound.number).toBe(2)
