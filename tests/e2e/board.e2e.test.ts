@@ -2,29 +2,25 @@
  * The core board in a real browser: Debian's Chromium driven by playwright-core against the
  * built app served by the real server (as `npm start` runs it), with real SQLite on disk.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { browserAvailable, launchBrowser } from '../helpers/browser'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { createBoard, type CreatedBoard } from '../helpers/boardClient'
+import { describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { browserAvailable } from '../helpers/browser'
+import { useBrowserBoard } from '../helpers/browserBoard'
 
 const available = browserAvailable()
 
-let server: ServerProcess
-let browser: Browser
-let board: CreatedBoard
-const contexts: BrowserContext[] = []
 const foreignRequests: string[] = []
 
 const PROBLEM = 'New nurses say the first month feels overwhelming. What do experienced colleagues know that never makes it into the induction pack?'
+const suite = useBrowserBoard(available, 'How do we onboard new nurses?', PROBLEM)
 
 async function openBoard(link: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  contexts.push(context)
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
+  suite.contexts.push(context)
   const page = await context.newPage()
   page.on('request', (request) => {
     const url = new URL(request.url())
-    if (!['data:', 'blob:'].includes(url.protocol) && url.host !== new URL(server.url).host) foreignRequests.push(request.url())
+    if (!['data:', 'blob:'].includes(url.protocol) && url.host !== new URL(suite.server.url).host) foreignRequests.push(request.url())
   })
   await page.goto(link)
   await page.getByTestId('name-dialog-input').fill(name)
@@ -48,28 +44,14 @@ function noteTexts(page: Page): Promise<string[]> {
   })
 }
 
-beforeAll(async () => {
-  if (!available) return
-  server = await startServerProcess({ serveClient: true })
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'How do we onboard new nurses?', PROBLEM)
-})
-
-afterAll(async () => {
-  if (!available) return
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.stop()
-  removeDataDir(server.dataDir)
-})
 
 describe.skipIf(!available)('a board in two browsers', () => {
   let ada: Page
   let bea: Page
 
   test('both members see the problem statement, pinned on the board', async () => {
-    ada = await openBoard(board.links.member, 'Ada')
-    bea = await openBoard(board.links.member, 'Bea')
+    ada = await openBoard(suite.board.links.member, 'Ada')
+    bea = await openBoard(suite.board.links.member, 'Bea')
     for (const page of [ada, bea]) {
       await expect.poll(() => page.getByTestId('problem-text').textContent()).toContain('first month feels overwhelming')
       expect(await page.getByTestId('role-badge').getAttribute('data-role')).toBe('member')
@@ -163,7 +145,7 @@ describe.skipIf(!available)('a board in two browsers', () => {
   })
 
   test('an observer sees the board but cannot change it, not even with a modified client', async () => {
-    const olu = await openBoard(board.links.observer, 'Olu')
+    const olu = await openBoard(suite.board.links.observer, 'Olu')
     await expect.poll(() => noteTexts(olu), { timeout: 10_000 }).toEqual(['Shadow an experienced nurse for a week'])
     expect(await olu.getByTestId('role-badge').getAttribute('data-role')).toBe('observer')
     expect(await olu.evaluate(() => window.__thinkTogether!.editor.getInstanceState().isReadonly)).toBe(true)

@@ -5,12 +5,12 @@
  * browser (checked in that browser's Y.Doc and in the websocket frames it received), and their
  * claim; reactions with names; reply counts; hostile text; and the observer.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
-import { browserAvailable, launchBrowser } from '../helpers/browser'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
+import { browserAvailable } from '../helpers/browser'
+import { useBrowserBoard } from '../helpers/browserBoard'
 import { connectClient, createBoard, waitForSync, type CreatedBoard } from '../helpers/boardClient'
 import { addReply, type Person } from '../../shared/board/boardModel'
 import { CONTRIBUTION_KINDS, CONTRIBUTION_KIND_INFO } from '../../shared/board/vocabulary'
@@ -18,12 +18,9 @@ import { MEMBERS_MAP } from '../../shared/board/docLayout'
 import { MessageType, SyncMessageType } from '../../shared/protocol/messages'
 
 const available = browserAvailable()
+const suite = useBrowserBoard(available, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
 const SCREENSHOTS = 'docs/screenshots'
 
-let server: ServerProcess
-let browser: Browser
-let board: CreatedBoard
-const contexts: BrowserContext[] = []
 
 const KIND_TEXTS: Record<(typeof CONTRIBUTION_KINDS)[number], string> = {
   understanding: 'New nurses drown in information, not in work',
@@ -47,8 +44,8 @@ interface CardView {
 }
 
 async function openBoard(link: string, name: string, beforeOpen?: (page: Page) => void): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  contexts.push(context)
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
+  suite.contexts.push(context)
   const page = await context.newPage()
   page.on('dialog', (dialog) => {
     throw new Error(`unexpected dialog: ${dialog.message()}`)
@@ -130,28 +127,14 @@ async function focusedLabel(page: Page): Promise<string | null> {
   return page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null)
 }
 
-beforeAll(async () => {
-  if (!available) return
-  server = await startServerProcess({ serveClient: true })
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
-})
-
-afterAll(async () => {
-  if (!available) return
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.stop()
-  removeDataDir(server.dataDir)
-})
 
 describe.skipIf(!available)('contributions between members', () => {
   let ada: Page
   let bea: Page
 
   test('a member adds a card of each kind with the keyboard only: the palette by Tab, then keys 2–6', async () => {
-    ada = await openBoard(board.links.member, 'Ada')
-    bea = await openBoard(board.links.member, 'Bea')
+    ada = await openBoard(suite.board.links.member, 'Ada')
+    bea = await openBoard(suite.board.links.member, 'Bea')
 
     for (let presses = 0; presses < 40 && (await focusedLabel(ada)) !== 'Add an understanding card'; presses++) {
       await ada.keyboard.press('Tab')
@@ -306,7 +289,7 @@ describe.skipIf(!available)('contributions between members', () => {
 
   test('a card shows its reply count, and the count selects the card for the threads panel', async () => {
     const card = await cardWithText(bea, KIND_TEXTS.synthesis)
-    const client = connectClient(server.wsUrl, board.id, board.tokens.member)
+    const client = connectClient(suite.server.wsUrl, suite.board.id, suite.board.tokens.member)
     await waitForSync(client)
     const cy: Person = { id: 'user-cy', name: 'Cy', color: '#11B3A3' }
     addReply(client.doc, card.cardId, { author: cy, text: 'Agreed, and whom to ask at night', now: Date.now() })
@@ -325,7 +308,7 @@ describe.skipIf(!available)('contributions between members', () => {
   test('hostile text in cards and names is shown as text, in the page and in exports', async () => {
     const hostileName = '<img src=x onerror="window.__pwned=1">Eve'
     const hostileText = '"><script>window.__pwned=2</script><img src=x onerror=alert(1)> <b>bold?</b>'
-    const eve = await openBoard(board.links.member, hostileName)
+    const eve = await openBoard(suite.board.links.member, hostileName)
         await eve.locator('.tl-canvas').click({ position: { x: 900, y: 120 } })
     await eve.keyboard.press('1')
     await eve.getByTestId('card-textarea').waitFor()
@@ -347,7 +330,7 @@ describe.skipIf(!available)('contributions between members', () => {
   })
 
   test('an observer sees the cards but has no palette and cannot add, edit or react', async () => {
-    const olu = await openBoard(board.links.observer, 'Olu')
+    const olu = await openBoard(suite.board.links.observer, 'Olu')
     const card = await cardWithText(olu, KIND_TEXTS.concern)
     expect(await olu.getByTestId('contribution-palette').count()).toBe(0)
     const before = (await cardsOn(olu)).length
@@ -423,7 +406,7 @@ describe.skipIf(!available)('anonymous contributions', () => {
   let shapeId: string
 
   test('a member posts a card anonymously from the palette: they see “You (anonymous)”, the other member “Anonymous”', async () => {
-    anonymousBoard = await createBoard(server.url, 'What makes the first month hard?', 'Collect what people went through.')
+    anonymousBoard = await createBoard(suite.server.url, 'What makes the first month hard?', 'Collect what people went through.')
     other = await openBoard(anonymousBoard.links.member, 'Bea', (page) => {
       page.on('websocket', (socket) => {
         socket.on('framereceived', ({ payload }) => {

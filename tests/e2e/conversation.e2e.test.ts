@@ -8,18 +8,14 @@
  * shared/board/boardModel.ts, with the document's own Y constructors), so these tests do not
  * depend on how the palette creates them.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { browserAvailable, launchBrowser } from '../helpers/browser'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { createBoard, type CreatedBoard } from '../helpers/boardClient'
+import { describe, expect, test } from 'vitest'
+import type { BrowserContext, Locator, Page } from 'playwright-core'
+import { browserAvailable } from '../helpers/browser'
+import { useBrowserBoard } from '../helpers/browserBoard'
 
 const available = browserAvailable()
+const suite = useBrowserBoard(available, 'How do we hand over patients safely?', 'Handovers lose information between shifts.')
 
-let server: ServerProcess
-let browser: Browser
-let board: CreatedBoard
-const contexts: BrowserContext[] = []
 const pageErrors: string[] = []
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script><b>bold</b>`
@@ -41,8 +37,8 @@ async function openBoard(context: BrowserContext, link: string, name: string | n
 }
 
 async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  contexts.push(context)
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
+  suite.contexts.push(context)
   return context
 }
 
@@ -168,20 +164,6 @@ function moveCameraAway(page: Page): Promise<void> {
   })
 }
 
-beforeAll(async () => {
-  if (!available) return
-  server = await startServerProcess({ serveClient: true })
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'How do we hand over patients safely?', 'Handovers lose information between shifts.')
-})
-
-afterAll(async () => {
-  if (!available) return
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.stop()
-  removeDataDir(server.dataDir)
-})
 
 describe.skipIf(!available)('thinking together: threads, members, what’s new, find', () => {
   let adaContext: BrowserContext
@@ -196,8 +178,8 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
   test('each person gives a name and a practice line; the members panel shows who is here and what they did', async () => {
     adaContext = await newContext()
     beaContext = await newContext()
-    ada = await openBoard(adaContext, board.links.member, 'Ada', 'ward nurse, 8 years in acute care', 'docs/screenshots/conversation-name-dialog.png')
-    bea = await openBoard(beaContext, board.links.member, 'Bea', 'night-shift charge nurse')
+    ada = await openBoard(adaContext, suite.board.links.member, 'Ada', 'ward nurse, 8 years in acute care', 'docs/screenshots/conversation-name-dialog.png')
+    bea = await openBoard(beaContext, suite.board.links.member, 'Bea', 'night-shift charge nurse')
     adaCard = await addCard(ada, { kind: 'question', text: 'Why do handovers lose information?', x: 200, y: 150 })
     adaIdea = await addCard(ada, { kind: 'idea', text: 'Hand over at the bedside, with the patient', x: 560, y: 150 })
     beaCard = await addCard(bea, { kind: 'experience', text: 'On nights we use a paper checklist', x: 380, y: 420 })
@@ -353,7 +335,7 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
     }, adaIdea.cardId)
     await ada.waitForTimeout(500)
 
-    bea = await openBoard(beaContext, board.links.member, null)
+    bea = await openBoard(beaContext, suite.board.links.member, null)
     await expect.poll(() => textNow(bea.getByTestId('conversation-unseen')), { timeout: 10_000 }).toBe('3 new')
     await openTab(bea, 'new')
     const items = bea.getByTestId('whats-new-item')
@@ -447,7 +429,7 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
   })
 
   test('hostile names, practice lines, replies and cards are shown as text', async () => {
-    const mallory = await openBoard(await newContext(), board.links.member, HOSTILE.slice(0, 48), HOSTILE)
+    const mallory = await openBoard(await newContext(), suite.board.links.member, HOSTILE.slice(0, 48), HOSTILE)
     const card = await addCard(mallory, { kind: 'idea', text: HOSTILE, x: 200, y: 700 })
     await select(mallory, card.shapeId)
     await openTab(mallory, 'threads')
@@ -473,7 +455,7 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
   })
 
   test('an observer reads threads, members, what’s new and find, and gets no control that changes anything', async () => {
-    const olu = await openBoard(await newContext(), board.links.observer, 'Olu')
+    const olu = await openBoard(await newContext(), suite.board.links.observer, 'Olu')
     expect(await olu.getByTestId('role-badge').getAttribute('data-role')).toBe('observer')
     await openTab(olu, 'threads')
     await olu.locator(`[data-testid="open-thread"][data-anchor-id="${adaCard.cardId}"]`).click({ timeout: 10_000 })

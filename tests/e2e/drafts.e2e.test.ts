@@ -6,24 +6,21 @@
  * once, attributed or anonymous, keeping the text each had at reveal; a draft written offline is
  * revealed when its author reconnects, and kept private once the round is closed.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
 import { draftsDocName } from '../../shared/board/docNames'
 import { CloseCode } from '../../shared/protocol/messages'
-import { browserAvailable, launchBrowser } from '../helpers/browser'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { connectClient, createBoard, waitFor, type CreatedBoard } from '../helpers/boardClient'
+import { browserAvailable } from '../helpers/browser'
+import { useBrowserBoard } from '../helpers/browserBoard'
+import { connectClient, waitFor } from '../helpers/boardClient'
 
 const available = browserAvailable()
+const suite = useBrowserBoard(available, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
 
-let server: ServerProcess
-let browser: Browser
-let board: CreatedBoard
-const contexts: BrowserContext[] = []
 
 async function openBoard(link: string, name: string): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  contexts.push(context)
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
+  suite.contexts.push(context)
   const page = await context.newPage()
   await page.goto(link)
   await page.getByTestId('name-dialog-input').fill(name)
@@ -92,20 +89,6 @@ async function setOnline(page: Page, context: BrowserContext, online: boolean): 
   }, online)
 }
 
-beforeAll(async () => {
-  if (!available) return
-  server = await startServerProcess({ serveClient: true })
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
-})
-
-afterAll(async () => {
-  if (!available) return
-  for (const context of contexts) await context.close().catch(() => {})
-  await browser?.close()
-  await server?.stop()
-  removeDataDir(server.dataDir)
-})
 
 describe.skipIf(!available)('think alone, then reveal, with a facilitator and two members', () => {
   let fay: Page
@@ -114,9 +97,9 @@ describe.skipIf(!available)('think alone, then reveal, with a facilitator and tw
   let everyone: Page[]
 
   test('the facilitator starts a round; members see that only they can see their drafts, and no palette', async () => {
-    fay = (await openBoard(board.links.facilitator, 'Fay')).page
-    ada = (await openBoard(board.links.member, 'Ada')).page
-    bea = await openBoard(board.links.member, 'Bea')
+    fay = (await openBoard(suite.board.links.facilitator, 'Fay')).page
+    ada = (await openBoard(suite.board.links.member, 'Ada')).page
+    bea = await openBoard(suite.board.links.member, 'Bea')
     everyone = [fay, ada, bea.page]
     expect(await ada.getByTestId('drafts').count()).toBe(0)
     await fay.getByTestId('drafts-start-round').click()
@@ -146,8 +129,8 @@ describe.skipIf(!available)('think alone, then reveal, with a facilitator and tw
     for (const page of everyone) expect(await cardsOn(page)).toEqual([])
 
     const adaPersonId = await ada.evaluate(() => window.__thinkTogetherDrafts!.personId)
-    const beaToken = await bea.page.evaluate((key) => JSON.parse(localStorage.getItem(key)!).personToken as string, `think-together:person:${board.id}`)
-    const intruder = connectClient(server.wsUrl, draftsDocName(board.id, adaPersonId), beaToken)
+    const beaToken = await bea.page.evaluate((key) => JSON.parse(localStorage.getItem(key)!).personToken as string, `think-together:person:${suite.board.id}`)
+    const intruder = connectClient(suite.server.wsUrl, draftsDocName(suite.board.id, adaPersonId), beaToken)
     try {
       await waitFor(() => intruder.closeCodes.length > 0, 5_000, 'Bea refused Ada’s drafts')
       intruder.provider.disconnect()
@@ -227,8 +210,8 @@ describe.skipIf(!available)('think alone, then reveal, with a facilitator and tw
     await bea.page.waitForFunction(() => window.__thinkTogetherDrafts?.provider.synced === true, null, { timeout: 10_000 })
 
     // The server has the draft (Bea's second device would see it) and has not revealed it.
-    const beaPerson = await bea.page.evaluate((key) => JSON.parse(localStorage.getItem(key)!) as { personId: string; personToken: string }, `think-together:person:${board.id}`)
-    const beaElsewhere = connectClient(server.wsUrl, draftsDocName(board.id, beaPerson.personId), beaPerson.personToken)
+    const beaPerson = await bea.page.evaluate((key) => JSON.parse(localStorage.getItem(key)!) as { personId: string; personToken: string }, `think-together:person:${suite.board.id}`)
+    const beaElsewhere = connectClient(suite.server.wsUrl, draftsDocName(suite.board.id, beaPerson.personId), beaPerson.personToken)
     try {
       const serverCopy = () =>
         [...beaElsewhere.doc.getMap('drafts').values()]

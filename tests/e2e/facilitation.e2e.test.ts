@@ -5,23 +5,19 @@
  * locks, visible roles, and that a member's modified client can neither write the control
  * document nor change a locked board (a disposable fourth member, Max, tries).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { browserAvailable, launchBrowser } from '../helpers/browser'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { createBoard, type CreatedBoard } from '../helpers/boardClient'
+import { describe, expect, test } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { browserAvailable } from '../helpers/browser'
+import { useBrowserBoard } from '../helpers/browserBoard'
 
 const available = browserAvailable()
+const suite = useBrowserBoard(available, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
 const CLOCK_SKEW_MS = 7_000
 
-let server: ServerProcess
-let browser: Browser
-let board: CreatedBoard
-const contexts: BrowserContext[] = []
 
 async function openBoard(link: string, name: string, options: { clockSkewMs?: number } = {}): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  contexts.push(context)
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
+  suite.contexts.push(context)
   if (options.clockSkewMs) {
     await context.addInitScript((skew: number) => {
       const realNow = Date.now.bind(Date)
@@ -54,20 +50,6 @@ const readCountdown = () => {
   return { remainingMs: timer.endsAt - serverNow, readAt: performance.timeOrigin + performance.now(), offsetMs: Number(element?.dataset.clockOffsetMs) }
 }
 
-beforeAll(async () => {
-  if (!available) return
-  server = await startServerProcess({ serveClient: true })
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
-})
-
-afterAll(async () => {
-  if (!available) return
-  for (const context of contexts) await context.close().catch(() => {})
-  await browser?.close()
-  await server?.stop()
-  removeDataDir(server.dataDir)
-})
 
 describe.skipIf(!available)('facilitation with a facilitator and two members', () => {
   let fay: Page
@@ -82,9 +64,9 @@ describe.skipIf(!available)('facilitation with a facilitator and two members', (
   }
 
   test('members see each person’s role; only the facilitator has facilitation controls', async () => {
-    fay = (await openBoard(board.links.facilitator, 'Fay')).page
-    ada = (await openBoard(board.links.member, 'Ada')).page
-    bea = (await openBoard(board.links.member, 'Bea', { clockSkewMs: CLOCK_SKEW_MS })).page
+    fay = (await openBoard(suite.board.links.facilitator, 'Fay')).page
+    ada = (await openBoard(suite.board.links.member, 'Ada')).page
+    bea = (await openBoard(suite.board.links.member, 'Bea', { clockSkewMs: CLOCK_SKEW_MS })).page
     members = [ada, bea]
     fayUserId = await fay.evaluate(() => window.__thinkTogether!.editor.user.getId())
     for (const member of members) {
@@ -101,7 +83,7 @@ describe.skipIf(!available)('facilitation with a facilitator and two members', (
   })
 
   test('a member’s forced write to the control document is refused: nobody else sees it', async () => {
-    const max = await openBoard(board.links.member, 'Max')
+    const max = await openBoard(suite.board.links.member, 'Max')
     await max.page.evaluate(() => {
       const map = window.__thinkTogether!.controlDoc.getMap('facilitation')
       map.set('locked', true)
@@ -270,7 +252,7 @@ describe.skipIf(!available)('facilitation with a facilitator and two members', (
   })
 
   test('lock: members’ editors turn read-only with a notice, and a forced write while locked never reaches anyone', async () => {
-    const max = await openBoard(board.links.member, 'Max')
+    const max = await openBoard(suite.board.links.member, 'Max')
     await openControls()
     await fay.getByTestId('lock-board').check()
     for (const member of [ada, bea, max.page]) {

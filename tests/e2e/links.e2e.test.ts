@@ -3,30 +3,27 @@
  * a member and an observer on one board, each in their own Chromium context, against the built
  * app served by the real server. Cards are tldraw geo shapes here: links bind to any shape.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { beforeAll, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import * as Y from 'yjs'
-import { browserAvailable, launchBrowser } from '../helpers/browser'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { connectClient, createBoard, sleep, waitFor, waitForSync, type CreatedBoard } from '../helpers/boardClient'
+import { browserAvailable } from '../helpers/browser'
+import { useBrowserBoard } from '../helpers/browserBoard'
+import { connectClient, sleep, waitFor, waitForSync } from '../helpers/boardClient'
 import { controlDocName } from '../../shared/board/docNames'
 import { BOARD_MAP, BOARD_PROBLEM_KEY, BOARD_TITLE_KEY } from '../../shared/board/docLayout'
 
 const available = browserAvailable()
 
-let server: ServerProcess
-let browser: Browser
-let board: CreatedBoard
-const contexts: BrowserContext[] = []
 const dialogs: string[] = []
 
 const TITLE = 'How do we onboard new nurses?'
 const PROBLEM = 'New nurses say the first month feels overwhelming.'
+const suite = useBrowserBoard(available, TITLE, PROBLEM)
 const HOSTILE = `<img src=x onerror=alert(1)> <script>alert('x')</script> "quotes" & ampersands`
 
 async function openBoard(link: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  contexts.push(context)
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
+  suite.contexts.push(context)
   const page = await context.newPage()
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message())
@@ -106,20 +103,6 @@ async function marker(page: Page, id: string): Promise<void> {
   await createCard(page, id, 1000, 650)
 }
 
-beforeAll(async () => {
-  if (!available) return
-  server = await startServerProcess({ serveClient: true })
-  browser = await launchBrowser()
-  board = await createBoard(server.url, TITLE, PROBLEM)
-})
-
-afterAll(async () => {
-  if (!available) return
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.stop()
-  removeDataDir(server.dataDir)
-})
 
 describe.skipIf(!available)('the problem anchor (item 1)', () => {
   let fay: Page
@@ -129,9 +112,9 @@ describe.skipIf(!available)('the problem anchor (item 1)', () => {
   beforeAll(async () => {
     if (!available) return
     ;[fay, ada, olu] = await Promise.all([
-      openBoard(board.links.facilitator, 'Fay'),
-      openBoard(board.links.member, 'Ada'),
-      openBoard(board.links.observer, 'Olu'),
+      openBoard(suite.board.links.facilitator, 'Fay'),
+      openBoard(suite.board.links.member, 'Ada'),
+      openBoard(suite.board.links.observer, 'Olu'),
     ])
   })
 
@@ -172,7 +155,7 @@ describe.skipIf(!available)('the problem anchor (item 1)', () => {
   })
 
   test('a facilitator’s saved draft merges with another facilitator’s edit made meanwhile', async () => {
-    const other = connectClient(server.wsUrl, controlDocName(board.id), board.tokens.facilitator)
+    const other = connectClient(suite.server.wsUrl, controlDocName(suite.board.id), suite.board.tokens.facilitator)
     try {
       await waitForSync(other)
       await fay.getByTestId('problem-edit').click()
@@ -193,8 +176,8 @@ describe.skipIf(!available)('the problem anchor (item 1)', () => {
   })
 
   test('the relay refuses a member’s and an observer’s write to the problem (raw y-websocket clients)', async () => {
-    const member = connectClient(server.wsUrl, controlDocName(board.id), board.tokens.member)
-    const observer = connectClient(server.wsUrl, controlDocName(board.id), board.tokens.observer)
+    const member = connectClient(suite.server.wsUrl, controlDocName(suite.board.id), suite.board.tokens.member)
+    const observer = connectClient(suite.server.wsUrl, controlDocName(suite.board.id), suite.board.tokens.observer)
     try {
       await Promise.all([waitForSync(member), waitForSync(observer)])
       ;(member.doc.getMap(BOARD_MAP).get(BOARD_TITLE_KEY) as Y.Text).insert(0, 'MEMBER WAS HERE ')

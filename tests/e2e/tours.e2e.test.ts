@@ -8,23 +8,19 @@
  * Cards are written through the board's own document (the shape of createCard in
  * shared/board/boardModel.ts), so these tests do not depend on how the palette creates them.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { browserAvailable, launchBrowser } from '../helpers/browser'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { createBoard, type CreatedBoard } from '../helpers/boardClient'
+import { describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { browserAvailable } from '../helpers/browser'
+import { useBrowserBoard } from '../helpers/browserBoard'
 
 const available = browserAvailable()
+const suite = useBrowserBoard(available, 'How do we hand over patients safely?', 'Handovers lose information between shifts.')
 
-let server: ServerProcess
-let browser: Browser
-let board: CreatedBoard
-const contexts: BrowserContext[] = []
 const pageErrors: string[] = []
 
 async function openBoard(link: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  contexts.push(context)
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
+  suite.contexts.push(context)
   const page = await context.newPage()
   page.setDefaultTimeout(10_000)
   page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`))
@@ -107,20 +103,6 @@ async function openToursList(page: Page): Promise<void> {
   await page.getByTestId('tours-list').waitFor()
 }
 
-beforeAll(async () => {
-  if (!available) return
-  server = await startServerProcess({ serveClient: true })
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'How do we hand over patients safely?', 'Handovers lose information between shifts.')
-})
-
-afterAll(async () => {
-  if (!available) return
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.stop()
-  removeDataDir(server.dataDir)
-})
 
 describe.skipIf(!available)('guided tours in three browsers', () => {
   let ada: Page
@@ -129,8 +111,8 @@ describe.skipIf(!available)('guided tours in three browsers', () => {
   const NOTES = ['Start with what gets lost', 'Then the night shift', 'And this is why it matters']
 
   test('a member records a tour of three stops, each a view with a highlighted card and a note', async () => {
-    ada = await openBoard(board.links.member, 'Ada')
-    bea = await openBoard(board.links.member, 'Bea')
+    ada = await openBoard(suite.board.links.member, 'Ada')
+    bea = await openBoard(suite.board.links.member, 'Bea')
     cards = [
       await addCard(ada, { kind: 'observation', text: 'Medication changes are missed at handover', x: 0, y: 0 }),
       await addCard(ada, { kind: 'question', text: 'Why is the night handover rushed?', x: 2400, y: 0 }),
@@ -198,7 +180,7 @@ describe.skipIf(!available)('guided tours in three browsers', () => {
     await ada.getByRole('button', { name: 'Publish Where handovers fail' }).click()
     await expect.poll(() => ada.getByTestId('tour-item').textContent()).not.toContain('Draft')
 
-    const cal = await openBoard(board.links.member, 'Cal')
+    const cal = await openBoard(suite.board.links.member, 'Cal')
     await openToursList(cal)
     await cal.getByRole('button', { name: 'Play Where handovers fail' }).click()
     await expect.poll(() => cal.getByTestId('tour-stop-note').textContent()).toBe(NOTES[0])
@@ -226,7 +208,7 @@ describe.skipIf(!available)('guided tours in three browsers', () => {
   })
 
   test('an observer can play a tour but not record, present, publish or reply', async () => {
-    const olu = await openBoard(board.links.observer, 'Olu')
+    const olu = await openBoard(suite.board.links.observer, 'Olu')
     await openToursList(olu)
     await expect.poll(() => olu.getByTestId('tour-item').count()).toBe(1)
     expect(await olu.getByRole('button', { name: 'Record a tour' }).count()).toBe(0)

@@ -6,23 +6,19 @@
  * the counts on the cards and the ranked list; a second, named round shows how preferences moved
  * and who gave dots; the observer sees it all but has nothing to vote with.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { browserAvailable, launchBrowser } from '../helpers/browser'
-import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
-import { createBoard, type CreatedBoard } from '../helpers/boardClient'
+import { describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { browserAvailable } from '../helpers/browser'
+import { useBrowserBoard } from '../helpers/browserBoard'
 
 const available = browserAvailable()
+const suite = useBrowserBoard(available, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
 const CARD_TEXTS = ['Pair each new nurse with a buddy', 'Shorter first shifts', 'A checklist for week one'] as const
 
-let server: ServerProcess
-let browser: Browser
-let board: CreatedBoard
-const contexts: BrowserContext[] = []
 
 async function openBoard(link: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  contexts.push(context)
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
+  suite.contexts.push(context)
   const page = await context.newPage()
   await page.goto(link)
   await page.getByTestId('name-dialog-input').fill(name)
@@ -97,20 +93,6 @@ async function savedDotsLeft(page: Page, left: number): Promise<void> {
   await expect.poll(() => page.getByTestId('vote-dots-left').textContent(), { timeout: 10_000 }).not.toContain('saving')
 }
 
-beforeAll(async () => {
-  if (!available) return
-  server = await startServerProcess({ serveClient: true })
-  browser = await launchBrowser()
-  board = await createBoard(server.url, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
-})
-
-afterAll(async () => {
-  if (!available) return
-  for (const context of contexts) await context.close().catch(() => {})
-  await browser?.close()
-  await server?.stop()
-  removeDataDir(server.dataDir)
-})
 
 describe.skipIf(!available)('preference voting with a facilitator, two members and an observer', { timeout: 60_000 }, () => {
   let fay: Page
@@ -124,9 +106,9 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
   let firstRoundId: string
 
   test('the facilitator opens a round over the cards she selected; members see it with their budget', async () => {
-    fay = await openBoard(board.links.facilitator, 'Fay')
-    ada = await openBoard(board.links.member, 'Ada')
-    bea = await openBoard(board.links.member, 'Bea')
+    fay = await openBoard(suite.board.links.facilitator, 'Fay')
+    ada = await openBoard(suite.board.links.member, 'Ada')
+    bea = await openBoard(suite.board.links.member, 'Bea')
     for (const text of CARD_TEXTS) {
       await fay.keyboard.press('4')
       await fay.getByTestId('card-textarea').waitFor()
@@ -191,9 +173,9 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
     await savedDotsLeft(bea, 0)
 
     // A modified client asking for more than the budget is refused by the server.
-    const overBudget = await ballotRequest(bea, board.id, firstRoundId, { method: 'PUT', body: { dots: { [buddy]: 4 }, voter: { id: 'x', name: 'Bea', color: '#000' } } })
+    const overBudget = await ballotRequest(bea, suite.board.id, firstRoundId, { method: 'PUT', body: { dots: { [buddy]: 4 }, voter: { id: 'x', name: 'Bea', color: '#000' } } })
     expect(overBudget.status).toBe(400)
-    expect((await ballotRequest(bea, board.id, firstRoundId, { method: 'GET' })).body).toEqual({ dots: { [shifts]: 1, [checklist]: 2 } })
+    expect((await ballotRequest(bea, suite.board.id, firstRoundId, { method: 'GET' })).body).toEqual({ dots: { [shifts]: 1, [checklist]: 2 } })
   })
 
   test('before close nobody sees counts: the control document has none, and a ballot is only readable by its owner', async () => {
@@ -206,10 +188,10 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
       expect(await page.getByTestId('vote-results').count()).toBe(0)
     }
     // Bea holds only her own personal token: with the board link token the server names nobody's ballot.
-    const withLinkToken = await ballotRequest(bea, board.id, firstRoundId, { method: 'GET', token: board.tokens.member })
+    const withLinkToken = await ballotRequest(bea, suite.board.id, firstRoundId, { method: 'GET', token: suite.board.tokens.member })
     expect(withLinkToken.status).toBe(403)
     // Even the facilitator's link cannot read ballots.
-    const asFacilitator = await ballotRequest(fay, board.id, firstRoundId, { method: 'GET', token: board.tokens.facilitator })
+    const asFacilitator = await ballotRequest(fay, suite.board.id, firstRoundId, { method: 'GET', token: suite.board.tokens.facilitator })
     expect(asFacilitator.status).toBe(403)
     // Ada's ballot comes back after a reload, from the server.
     await ada.reload()
@@ -221,7 +203,7 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
   })
 
   test('the observer sees the open round but has nothing to vote with', async () => {
-    oli = await openBoard(board.links.observer, 'Oli')
+    oli = await openBoard(suite.board.links.observer, 'Oli')
     await showAllCards(oli)
     await expect.poll(() => badge(oli, buddy).count(), { timeout: 10_000 }).toBe(1)
     expect(await oli.getByTestId('vote-add').count()).toBe(0)
