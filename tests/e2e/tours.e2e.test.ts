@@ -12,6 +12,7 @@ import { describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
 import { browserAvailable } from '../helpers/browser'
 import { useBrowserBoard } from '../helpers/browserBoard'
+import { addCard } from '../helpers/pageCards'
 
 const available = browserAvailable()
 const suite = useBrowserBoard(available, 'How do we hand over patients safely?', 'Handovers lose information between shifts.')
@@ -33,32 +34,6 @@ async function openBoard(link: string, name: string): Promise<Page> {
 }
 
 /** Writes a card the way createCard does, as the page's own person, and shows it on the canvas. */
-function addCard(page: Page, card: { kind: string; text: string; x: number; y: number }): Promise<{ cardId: string; shapeId: string }> {
-  return page.evaluate(({ kind, text, x, y }) => {
-    const { doc, editor } = window.__thinkTogether!
-    const cards = doc.getMap('cards')
-    const YMap = cards.constructor as new () => typeof cards
-    const YText = doc.getText('e2e-constructors').constructor as new (text: string) => unknown
-    const hex = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')
-    const cardId = `card:${hex}`
-    const identity = JSON.parse(localStorage.getItem('think-together:identity')!).state
-    const now = Date.now()
-    doc.transact(() => {
-      const map = new YMap()
-      map.set('kind', kind)
-      map.set('text', new YText(text))
-      map.set('author', { id: identity.userId, name: identity.name, color: identity.color })
-      map.set('anonymous', false)
-      map.set('createdAt', now)
-      map.set('updatedAt', now)
-      map.set('lastEditor', null)
-      cards.set(cardId, map)
-    })
-    const shapeId = `shape:${hex}`
-    editor.createShape({ id: shapeId as never, type: 'contribution' as never, x, y, props: { w: 240, h: 160, cardId } as never })
-    return { cardId, shapeId }
-  }, card)
-}
 
 /** Centres the view on a shape at 100% and selects it, as someone would before adding a stop. */
 function lookAtAndSelect(page: Page, shapeId: string): Promise<void> {
