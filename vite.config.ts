@@ -1,11 +1,13 @@
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
+import { precompressPlugin } from './scripts/precompress'
 
-// The client lives in client/; `npm start` serves its build from dist/client.
+// The client lives in client/; `npm start` serves its build from dist/client, with a .br and a
+// .gz copy beside each compressible file (scripts/precompress.ts).
 // In `npm run dev`, API and websocket calls go to a relay started with `npm start` on :8080.
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  plugins: [react(), precompressPlugin()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

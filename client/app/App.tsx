@@ -20,11 +20,5 @@ export function App() {
       </Suspense>
     )
   }
-  return (
-    <StatusPage
-      title="Nothing here"
-      message="This address does not lead to a board. Check the link you were given, or start a new board."
-      showHomeLink
-    />
-  )
+  return <StatusPage title="Nothing here" message="This address does not lead to a board. Check the link you were given, or start a new board." showHomeLink />
 }

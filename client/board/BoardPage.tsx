@@ -28,6 +28,15 @@ export default function BoardPage({ boardId }: BoardPageProps) {
           testId="board-denied"
         />
       )
+    case 'linkReplaced':
+      return (
+        <StatusPage
+          title="This link was replaced; ask the facilitator for the new one."
+          message="The facilitator replaced the link you opened this board with; the old one no longer opens it."
+          showHomeLink
+          testId="board-denied"
+        />
+      )
     case 'boardNotFound':
       return (
         <StatusPage

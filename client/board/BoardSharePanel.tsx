@@ -1,17 +1,21 @@
 /**
- * The top-right corner of the board: role, connection, and tldraw's people menu (faces, follow).
+ * The top-right corner of the board: role, connection, the facilitator's Share button, and
+ * the people menu (tldraw's faces and follow, for everyone connected: BoardPeopleMenu.tsx).
  */
-import { useTldrawUiComponents } from 'tldraw'
+import { ShareButton } from '../access/ShareButton'
+import { BoardPeopleMenu } from './BoardPeopleMenu'
 import { ConnectionIndicator } from './ConnectionIndicator'
 import { RoleBadge } from './RoleBadge'
+import { UnusedFilesControl } from './UnusedFilesControl'
 
 export function BoardSharePanel() {
-  const { PeopleMenu } = useTldrawUiComponents()
   return (
     <div className="tlui-share-zone tt-share-zone" draggable={false}>
       <RoleBadge />
       <ConnectionIndicator />
-      {PeopleMenu && <PeopleMenu />}
+      <UnusedFilesControl />
+      <ShareButton />
+      <BoardPeopleMenu />
     </div>
   )
 }

@@ -1,8 +1,10 @@
 /**
  * A board link carries its token in the URL fragment (`/b/<id>#token=<jwt>`), which browsers never
- * send to a server. We remember the token, and the role and title the server last confirmed for it,
- * per board in localStorage: a reload without the fragment still opens the board, and a reload
- * while offline can open it from the local copy.
+ * send to a server. The page takes it from there, remembers it (with the role and title the server
+ * last confirmed for it, per board in localStorage) and clears it from the address bar at once, so
+ * that the token is not left in the address bar, a bookmark, a screenshot or the history: a reload
+ * of /b/<id> opens the board from the remembered token, offline too from the local copy. The
+ * facilitator's share panel hands out the links.
  */
 import { z } from 'zod'
 import { BOARD_ROLES } from '../../shared/board/roles'
@@ -43,8 +45,10 @@ export function rememberAccess(boardId: string, access: RememberedAccess): void 
   }
 }
 
-export function forgetAccess(boardId: string): void {
+/** Forgets the remembered access to a board; with `token`, only while that is the remembered token. */
+export function forgetAccess(boardId: string, token?: string): void {
   try {
+    if (token !== undefined && readRememberedAccess(boardId)?.token !== token) return
     localStorage.removeItem(storageKey(boardId))
   } catch {
     // Nothing to forget.
@@ -52,20 +56,17 @@ export function forgetAccess(boardId: string): void {
 }
 
 /**
- * The token to open a board with: the one in the fragment if there is one (and then it replaces
- * any remembered token), else the remembered one, which is then put back into the fragment so the
- * address stays shareable.
+ * The token to open a board with: the one in the fragment if there is one (it then replaces any
+ * remembered token, and the fragment is cleared from the address, replacing the history entry so
+ * that Back does not bring it back), else the remembered one.
  */
 export function resolveBoardToken(boardId: string): string | null {
   const fromFragment = tokenFromFragment(window.location.hash)
   const remembered = readRememberedAccess(boardId)
   if (fromFragment) {
     if (remembered?.token !== fromFragment) rememberAccess(boardId, { token: fromFragment, role: null, title: null })
+    window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search)
     return fromFragment
   }
-  if (!remembered) return null
-  const url = new URL(window.location.href)
-  url.hash = `token=${remembered.token}`
-  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash)
-  return remembered.token
+  return remembered?.token ?? null
 }

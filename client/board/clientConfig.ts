@@ -1,7 +1,7 @@
 /**
  * The last client settings the server sent (GET /api/config), kept so a board can open offline.
  */
-import { clientConfigSchema, type ClientConfig } from '../api/boardsApi'
+import { ClientConfig } from '../../shared/api/boards'
 
 const CONFIG_KEY = 'think-together:config'
 
@@ -17,7 +17,7 @@ export function readRememberedConfig(): ClientConfig | null {
   try {
     const raw = localStorage.getItem(CONFIG_KEY)
     if (!raw) return null
-    const parsed = clientConfigSchema.safeParse(JSON.parse(raw))
+    const parsed = ClientConfig.safeParse(JSON.parse(raw))
     return parsed.success ? parsed.data : null
   } catch {
     return null

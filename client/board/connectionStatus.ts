@@ -12,6 +12,8 @@ const PERMANENT_REFUSALS: ReadonlyMap<number, DeniedReason> = new Map([
   [CloseCode.unauthorized, 'unauthorized'],
   [CloseCode.boardNotFound, 'boardNotFound'],
   [CloseCode.badDocumentName, 'badDocumentName'],
+  [CloseCode.linkReplaced, 'linkReplaced'],
+  [CloseCode.boardDeleted, 'boardDeleted'],
 ])
 
 /** After this many failed attempts in a row we say "offline" rather than "connecting". */

@@ -65,12 +65,7 @@ export interface PresenceOptions {
   isPrivateShape?: (shapeId: TLShapeId) => boolean
 }
 
-export function bindPresence(
-  store: TLStore,
-  awareness: Awareness,
-  getUser: () => PresenceUser,
-  options: PresenceOptions = {},
-): PresenceBinding {
+export function bindPresence(store: TLStore, awareness: Awareness, getUser: () => PresenceUser, options: PresenceOptions = {}): PresenceBinding {
   const localClientId = awareness.clientID
   const userRevision = atom('presenceUserRevision', 0)
 
@@ -170,11 +165,7 @@ function toTLUser(user: PresenceUser): TLUser {
  * presence we cannot read (a peer on another tldraw version, or a broken one) is treated as
  * absent: the cost is one missing cursor, which is no reason to interrupt anyone.
  */
-function readRemotePresence(
-  store: TLStore,
-  id: TLInstancePresence['id'],
-  raw: unknown,
-): TLInstancePresence | null {
+function readRemotePresence(store: TLStore, id: TLInstancePresence['id'], raw: unknown): TLInstancePresence | null {
   if (typeof raw !== 'object' || raw === null) return null
   const candidate = { ...raw, id, typeName: 'instance_presence' } as TLInstancePresence
   const before = store.get(id) ?? null

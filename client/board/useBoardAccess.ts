@@ -6,7 +6,9 @@
 import { useCallback, useEffect, useState } from 'react'
 import { isValidBoardId } from '../../shared/board/boardId'
 import type { BoardRole } from '../../shared/board/roles'
-import { ApiError, fetchBoardAccess, fetchClientConfig, type ClientConfig } from '../api/boardsApi'
+import { ApiError } from '../api/apiRequest'
+import { LINK_REPLACED_MESSAGE } from '../../shared/api/links'
+import { fetchBoardAccess, fetchClientConfig, type ClientConfig } from '../api/boardsApi'
 import { forgetAccess, readRememberedAccess, rememberAccess, resolveBoardToken } from './boardAccess'
 import { readRememberedConfig, rememberConfig } from './clientConfig'
 
@@ -22,6 +24,7 @@ export type BoardAccessState =
       readonly isFromLastVisit: boolean
     }
   | { readonly kind: 'invalidLink' }
+  | { readonly kind: 'linkReplaced' }
   | { readonly kind: 'boardNotFound' }
   | { readonly kind: 'unreachable'; retry(): void }
 
@@ -36,8 +39,8 @@ async function checkAccess(boardId: string): Promise<Exclude<BoardAccessState, {
     return { kind: 'ready', token, role: access.role, title: access.title, config, isFromLastVisit: false }
   } catch (error) {
     if (error instanceof ApiError && error.kind === 'unauthorized') {
-      if (readRememberedAccess(boardId)?.token === token) forgetAccess(boardId)
-      return { kind: 'invalidLink' }
+      forgetAccess(boardId, token)
+      return { kind: error.message === LINK_REPLACED_MESSAGE ? 'linkReplaced' : 'invalidLink' }
     }
     if (error instanceof ApiError && error.kind === 'notFound') return { kind: 'boardNotFound' }
     const remembered = readRememberedAccess(boardId)

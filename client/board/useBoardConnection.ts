@@ -4,12 +4,7 @@
  */
 import { useEffect, useState } from 'react'
 import { NewerBoardSchemaError } from './yjsBinding'
-import {
-  openBoardConnection,
-  type BoardConnection,
-  type BoardConnectionOptions,
-  type BoardProblem,
-} from './boardConnection'
+import { openBoardConnection, type BoardConnection, type BoardConnectionOptions, type BoardProblem } from './boardConnection'
 
 export type BoardConnectionState =
   | { readonly kind: 'opening' }
@@ -18,15 +13,18 @@ export type BoardConnectionState =
 
 const OPENING: BoardConnectionState = { kind: 'opening' }
 
-export function useBoardConnection({ boardId, token, readonly, maxAssetBytes }: BoardConnectionOptions): BoardConnectionState {
+/** Opens the board once `options` is given (null while the personal token is not known yet). */
+export function useBoardConnection(options: BoardConnectionOptions | null): BoardConnectionState {
   const [state, setState] = useState<BoardConnectionState>(OPENING)
 
   useEffect(() => {
+    if (!options) return
     let isCurrent = true
+    const { boardId } = options
     const fail = (problem: BoardProblem) => {
       if (isCurrent) setState({ kind: 'failed', problem })
     }
-    const connection = openBoardConnection({ boardId, token, readonly, maxAssetBytes }, fail)
+    const connection = openBoardConnection(options, fail)
     connection.whenBound.then(
       () => {
         if (isCurrent) setState({ kind: 'open', connection })
@@ -41,7 +39,7 @@ export function useBoardConnection({ boardId, token, readonly, maxAssetBytes }: 
       setState(OPENING)
       connection.close()
     }
-  }, [boardId, token, readonly, maxAssetBytes])
+  }, [options])
 
   return state
 }

@@ -28,7 +28,7 @@ import {
   type TLRecord,
   type TLStore,
 } from 'tldraw'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { TLDRAW_META_MAP, TLDRAW_RECORDS_MAP, TLDRAW_SCHEMA_KEY } from '../../shared/board/docLayout'
 
 export interface StoreBinding {
@@ -46,6 +46,36 @@ export interface StoreBindingOptions {
    * errors are rethrown outside the Yjs transaction, where they reach the global error handler.
    */
   onError?(error: Error): void
+  /**
+   * When given, remote changes are gathered and applied to the store in one commit when this
+   * calls back (the app: the next animation frame, see nextFrame), instead of one commit per Yjs
+   * transaction. Every commit costs tldraw work in proportion to the page (which shapes to render),
+   * so on a board of thousands of cards, with twenty people moving theirs, one commit per change
+   * falls behind for good; one per frame keeps up. Returns a function that cancels the call.
+   */
+  scheduleRemote?(apply: () => void): () => void
+}
+
+/**
+ * Calls `run` at the next animation frame, or after 100 ms in a tab that gets no frames (hidden);
+ * returns a function that cancels it. The scheduler the app gives bindStoreToDoc.
+ */
+export function nextFrame(run: () => void): () => void {
+  let done = false
+  const fire = () => {
+    if (done) return
+    done = true
+    cancelAnimationFrame(frame)
+    clearTimeout(timer)
+    run()
+  }
+  const frame = requestAnimationFrame(fire)
+  const timer = setTimeout(fire, 100)
+  return () => {
+    done = true
+    cancelAnimationFrame(frame)
+    clearTimeout(timer)
+  }
 }
 
 /** The board was written by a newer client whose records this version cannot read. */
@@ -73,11 +103,7 @@ type SchemaAge = 'same' | 'older' | 'newer'
  * @throws {NewerBoardSchemaError} when the doc was written by a newer schema than ours.
  * @throws {BoardMigrationError} when the doc is older but its records cannot be migrated.
  */
-export function bindStoreToDoc(
-  store: TLStore,
-  doc: Y.Doc,
-  options: StoreBindingOptions,
-): StoreBinding {
+export function bindStoreToDoc(store: TLStore, doc: Y.Doc, options: StoreBindingOptions): StoreBinding {
   const docRecords = doc.getMap<unknown>(TLDRAW_RECORDS_MAP)
   const docMeta = doc.getMap<unknown>(TLDRAW_META_MAP)
   const ourSchema = store.schema.serialize()
@@ -96,10 +122,7 @@ export function bindStoreToDoc(
     throw new NewerBoardSchemaError()
   }
 
-  const idsRemovedByMigration =
-    docRecords.size > 0
-      ? loadDocIntoStore(store, docRecords, storedSchemaAtLoad ?? ourSchema, reportError)
-      : []
+  const idsRemovedByMigration = docRecords.size > 0 ? loadDocIntoStore(store, docRecords, storedSchemaAtLoad ?? ourSchema, reportError) : []
   seedMissingDocumentRecords(store)
   if (!readonly) {
     doc.transact(() => {
@@ -128,11 +151,7 @@ export function bindStoreToDoc(
 
   if (!readonly) {
     const writeLocalChanges = ({ changes }: HistoryEntry<TLRecord>) => {
-      const touchedIds = new Set([
-        ...Object.keys(changes.added),
-        ...Object.keys(changes.updated),
-        ...Object.keys(changes.removed),
-      ]) as Set<TLRecord['id']>
+      const touchedIds = new Set([...Object.keys(changes.added), ...Object.keys(changes.updated), ...Object.keys(changes.removed)]) as Set<TLRecord['id']>
       // Listeners run once per animation frame in the browser, so a remote change may have landed
       // on a touched record since the user changed it. Writing the store's current state (rather
       // than the diff) keeps the document equal to what this store shows.
@@ -148,21 +167,29 @@ export function bindStoreToDoc(
     cleanups.push(store.listen(writeLocalChanges, { source: 'user', scope: 'document' }))
   }
 
-  const applyRemoteChanges = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) => {
-    if (transaction.origin === localOrigin || !isBound) return
+  /** Record ids changed remotely and not yet applied to the store (see scheduleRemote). */
+  const pendingRemote = new Set<string>()
+  let cancelRemoteFlush: (() => void) | null = null
+  const applyPendingRemote = () => {
+    cancelRemoteFlush = null
+    if (!isBound || pendingRemote.size === 0) return
+    const ids = [...pendingRemote]
+    pendingRemote.clear()
     const storedSchema = readStoredSchema(docMeta) ?? ourSchema
     const age = ageOf(storedSchema, ourSchema, store)
     if (age === 'newer') return stopBecauseNewerClient()
 
+    // What the doc holds now: a record changed twice since the last commit is read once, as it is.
     const toPut: TLRecord[] = []
     const toRemove: TLRecord['id'][] = []
-    for (const [id, change] of event.changes.keys) {
-      if (change.action === 'delete') {
+    for (const id of ids) {
+      const value = docRecords.get(id)
+      if (value === undefined) {
         const existing = store.get(id as TLRecord['id'])
         if (existing && isDocumentScoped(store, existing.typeName)) toRemove.push(existing.id)
         continue
       }
-      const record = readDocRecord(store, id, docRecords.get(id), age === 'older' ? storedSchema : null)
+      const record = readDocRecord(store, id, value, age === 'older' ? storedSchema : null)
       if (record instanceof Error) reportError(record)
       else toPut.push(record)
     }
@@ -179,6 +206,17 @@ export function bindStoreToDoc(
       }, localOrigin)
     }
   }
+  const applyRemoteChanges = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) => {
+    if (transaction.origin === localOrigin || !isBound) return
+    for (const id of event.changes.keys.keys()) pendingRemote.add(id)
+    if (!options.scheduleRemote) return applyPendingRemote()
+    cancelRemoteFlush ??= options.scheduleRemote(applyPendingRemote)
+  }
+  cleanups.push(() => {
+    cancelRemoteFlush?.()
+    cancelRemoteFlush = null
+    pendingRemote.clear()
+  })
   docRecords.observe(applyRemoteChanges)
   cleanups.push(() => docRecords.unobserve(applyRemoteChanges))
 
@@ -199,12 +237,7 @@ export function bindStoreToDoc(
  * fail validation are reported and skipped, so one bad record does not make a board unopenable.
  * Returns the ids a migration deleted, which the doc should lose too.
  */
-function loadDocIntoStore(
-  store: TLStore,
-  docRecords: Y.Map<unknown>,
-  storedSchema: SerializedSchema,
-  reportError: (error: Error) => void,
-): TLRecord['id'][] {
+function loadDocIntoStore(store: TLStore, docRecords: Y.Map<unknown>, storedSchema: SerializedSchema, reportError: (error: Error) => void): TLRecord['id'][] {
   const snapshot = Object.fromEntries(docRecords.entries()) as Record<TLRecord['id'], TLRecord>
   const migration = store.schema.migrateStoreSnapshot({ store: snapshot, schema: storedSchema })
   if (migration.type === 'error') throw new BoardMigrationError(migration.reason)
@@ -252,12 +285,7 @@ function seedMissingDocumentRecords(store: TLStore): void {
  * stored under its own id, of a document-scope type, migrated from `olderSchema` when given, and
  * valid for our schema. Anything else comes back as an Error to report.
  */
-function readDocRecord(
-  store: TLStore,
-  key: string,
-  raw: unknown,
-  olderSchema: SerializedSchema | null,
-): TLRecord | Error {
+function readDocRecord(store: TLStore, key: string, raw: unknown, olderSchema: SerializedSchema | null): TLRecord | Error {
   if (typeof raw !== 'object' || raw === null) {
     return new Error(`Board record ${key} is not an object; skipped it.`)
   }
@@ -308,9 +336,7 @@ function shareRichText(record: TLRecord): TLRecord {
 }
 
 function isDocumentScoped(store: TLStore, typeName: string): boolean {
-  const recordType = Object.hasOwn(store.schema.types, typeName)
-    ? store.schema.types[typeName as TLRecord['typeName']]
-    : undefined
+  const recordType = Object.hasOwn(store.schema.types, typeName) ? store.schema.types[typeName as TLRecord['typeName']] : undefined
   return recordType?.scope === 'document'
 }
 

@@ -37,21 +37,20 @@ export function CardSvg({ editor, shape, card, isDarkMode }: CardSvgProps) {
   const kind = card?.kind ?? 'understanding'
   const colors = exportColors(kind, isDarkMode)
   const textHeight = Math.max(0, h - HEADER_HEIGHT - FOOTER_HEIGHT)
-  const spans =
-    card && card.text
-      ? editor.textMeasure.measureTextSpans(card.text, {
-          overflow: 'truncate-ellipsis',
-          width: w - 2 * PADDING,
-          height: textHeight,
-          padding: 0,
-          fontSize: TEXT_SIZE,
-          fontWeight: 'normal',
-          fontFamily: FONT_FAMILY,
-          fontStyle: 'normal',
-          lineHeight: LINE_HEIGHT,
-          textAlign: 'start',
-        })
-      : []
+  const spans = card?.text
+    ? editor.textMeasure.measureTextSpans(card.text, {
+        overflow: 'truncate-ellipsis',
+        width: w - 2 * PADDING,
+        height: textHeight,
+        padding: 0,
+        fontSize: TEXT_SIZE,
+        fontWeight: 'normal',
+        fontFamily: FONT_FAMILY,
+        fontStyle: 'normal',
+        lineHeight: LINE_HEIGHT,
+        textAlign: 'start',
+      })
+    : []
   const clipId = `tt-card-clip-${shape.id.replace(/[^A-Za-z0-9_-]/g, '_')}`
   const author = card ? exportedAuthorName(card) : 'Unknown'
   const authorColor = card && !card.anonymous && card.author ? card.author.color : colors.muted

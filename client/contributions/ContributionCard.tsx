@@ -3,17 +3,22 @@
  * card's Y.Text while editing), who wrote it and when, who edited it since, reactions with the
  * names behind them, the reply count, and the "what's new" highlight. Each card listens only to
  * its own entries in the document (see cardSubscriptions.ts). Everything members wrote is
- * rendered as React text.
+ * rendered as React text. The card measures the height its text needs (cardFit.ts grows it up to
+ * a limit; beyond, the text scrolls). Its buttons are out of the page's Tab order: the card
+ * actions bar (CardActionsBar.tsx) is their keyboard path; they are 44 px touch targets.
  */
-import { useEffect, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from 'react'
-import { useEditor, useIsEditing } from 'tldraw'
+import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent, type RefObject } from 'react'
+import { useEditor, useIsEditing, useValue } from 'tldraw'
 import { editCardText, getCardText, toggleReaction, type CardData, type Person, type ReactionGiver } from '../../shared/board/boardModel'
 import { CONTRIBUTION_KIND_INFO, MAX_CARD_TEXT_LENGTH, REACTIONS, REACTION_INFO, type Reaction } from '../../shared/board/vocabulary'
 import { useBoardContext } from '../board/boardContext'
 import { useHighlightStore } from '../state/highlightStore'
-import { AnonymousCardError, claimAnonymousCard, useClaimKeys } from './anonymousCards'
+import { ApiError } from '../api/apiRequest'
+import { useMay } from '../board/useMay'
+import { claimAnonymousCard, useClaimKeys } from './anonymousCards'
 import { useContributionUi } from './cardCreation'
-import { useCardData, useCardReactions, useReplyCount } from './cardSubscriptions'
+import { isCardClipped, isCardExpanded, reportNeededHeight } from './cardFit'
+import { useCardData, useCardReactions, useMemberPractice, useReplyCount } from './cardSubscriptions'
 import { bindTextareaToText } from './cardText'
 import type { ContributionShape } from './ContributionShapeUtil'
 import { KIND_ACCENT } from './kindStyle'
@@ -24,15 +29,60 @@ const stopCanvasPointer = (event: ReactPointerEvent) => event.stopPropagation()
 
 type Highlight = 'focused' | 'new' | null
 
+/** Below this zoom the card's text is drawn larger (contributions.css), so it is not measured then. */
+const MEASURE_MIN_ZOOM = 0.85
+
+/**
+ * Reports the height this card's content needs: the card's own chrome (header, byline, footer)
+ * plus its text's natural height, or the textarea's scroll height while someone types.
+ */
+function useNeededHeight(shapeId: string, article: RefObject<HTMLElement | null>, text: RefObject<HTMLElement | null>, body: RefObject<HTMLElement | null>) {
+  const editor = useEditor()
+  useLayoutEffect(() => {
+    const measure = () => {
+      const card = article.current
+      const box = text.current
+      if (!card || !box || editor.getZoomLevel() < MEASURE_MIN_ZOOM) return
+      const content = box instanceof HTMLTextAreaElement ? box.scrollHeight : (body.current?.offsetHeight ?? box.clientHeight)
+      reportNeededHeight(shapeId, card.offsetHeight - box.clientHeight + content)
+    }
+    measure()
+    const observer = new ResizeObserver(measure)
+    for (const element of [article.current, body.current, text.current]) if (element) observer.observe(element)
+    const box = text.current
+    box?.addEventListener('input', measure)
+    return () => {
+      observer.disconnect()
+      box?.removeEventListener('input', measure)
+    }
+  })
+}
+
 export function ContributionCard({ shape }: { shape: ContributionShape }) {
   const board = useBoardContext()
   const { cardId } = shape.props
-  const card = useCardData(board.doc, cardId)
+  const card = useCardData(board.canvasDoc, cardId)
   const isEditing = useIsEditing(shape.id)
   const holdsClaimKey = useClaimKeys((state) => cardId in state.keys)
-  const highlight = useHighlightStore((state): Highlight =>
-    state.focused === cardId ? 'focused' : state.highlighted.has(cardId) ? 'new' : null,
-  )
+  const highlight = useHighlightStore((state): Highlight => (state.focused === cardId ? 'focused' : state.highlighted.has(cardId) ? 'new' : null))
+  const editor = useEditor()
+  const clipped = useValue('card clipped', () => isCardClipped(editor.getShape<ContributionShape>(shape.id) ?? shape), [editor, shape])
+  const expanded = useValue('card expanded', () => isCardExpanded(shape.id), [shape.id])
+  const articleRef = useRef<HTMLElement>(null)
+  const textRef = useRef<HTMLElement>(null)
+  const bodyRef = useRef<HTMLDivElement>(null)
+  useNeededHeight(shape.id, articleRef, textRef, bodyRef)
+  const isSelected = useValue('card selected', () => editor.getOnlySelectedShapeId() === shape.id, [editor, shape.id])
+  // The selected card's overflowing text scrolls under the wheel (tldraw would pan the canvas).
+  useEffect(() => {
+    const text = textRef.current
+    if (!text || !clipped || !isSelected) return
+    const keepWheel = (event: WheelEvent) => {
+      if (!event.ctrlKey && !event.metaKey) event.stopPropagation()
+    }
+    text.addEventListener('wheel', keepWheel)
+    return () => text.removeEventListener('wheel', keepWheel)
+  })
 
   if (!card) {
     return (
@@ -46,6 +96,7 @@ export function ContributionCard({ shape }: { shape: ContributionShape }) {
   const info = CONTRIBUTION_KIND_INFO[card.kind]
   return (
     <article
+      ref={articleRef}
       className="tt-card"
       style={{ '--tt-kind': KIND_ACCENT[card.kind] } as CSSProperties}
       data-testid="contribution-card"
@@ -53,6 +104,8 @@ export function ContributionCard({ shape }: { shape: ContributionShape }) {
       data-kind={card.kind}
       data-highlight={highlight ?? undefined}
       data-editing={isEditing || undefined}
+      data-clipped={clipped || undefined}
+      data-expanded={expanded || undefined}
       aria-label={`${info.label} card`}
     >
       <header className="tt-card__header">
@@ -63,10 +116,17 @@ export function ContributionCard({ shape }: { shape: ContributionShape }) {
         <CardTime card={card} />
       </header>
       {isEditing && !isMyAnonymousCard ? (
-        <CardTextEditor shapeId={shape.id} cardId={cardId} label={`Text of this ${info.label.toLowerCase()} card`} />
+        <CardTextEditor
+          shapeId={shape.id}
+          cardId={cardId}
+          label={`Text of this ${info.label.toLowerCase()} card`}
+          textareaRef={textRef as RefObject<HTMLTextAreaElement | null>}
+        />
       ) : (
-        <div className="tt-card__text" data-testid="card-text">
-          {card.text || <span className="tt-card__placeholder">{info.hint}…</span>}
+        <div ref={textRef as RefObject<HTMLDivElement | null>} className="tt-card__text" data-testid="card-text">
+          <div ref={bodyRef} className="tt-card__text-body">
+            {card.text || <span className="tt-card__placeholder">{info.hint}…</span>}
+          </div>
         </div>
       )}
       <CardByline card={card} isMyAnonymousCard={isMyAnonymousCard} />
@@ -87,11 +147,20 @@ function CardTime({ card }: { card: CardData }) {
   )
 }
 
+/** The author's name and, when they gave one, their practice line (what they bring to the problem). */
 function PersonName({ person }: { person: Person }) {
+  const board = useBoardContext()
+  const practice = useMemberPractice(board.peopleDoc, person.id)
   return (
-    <span className="tt-card__person">
+    <span className="tt-card__person" title={practice ? `${person.name} — ${practice}` : undefined}>
       <span className="tt-card__dot" style={{ background: person.color }} aria-hidden />
-      {person.name}
+      <span className="tt-card__name">{person.name}</span>
+      {practice && (
+        <span className="tt-card__practice" data-testid="card-author-practice">
+          <span aria-hidden>·</span>
+          <span className="tt-visually-hidden">,</span> {practice}
+        </span>
+      )}
     </span>
   )
 }
@@ -128,24 +197,26 @@ function AnonymousAuthorActions({ card }: { card: CardData }) {
   const openComposer = useContributionUi((state) => state.openComposer)
   const [isConfirming, setConfirming] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
+  // Changing or claiming an anonymous card changes the canvas: the server allows it when members may.
+  const mayChangeCanvas = useValue('may change the canvas', () => board.permissions.mayWriteDoc('canvas'), [board])
   const claim = async () => {
     setProblem(null)
     try {
-      await claimAnonymousCard(board.boardId, board.token, card.id, board.getMe())
+      await claimAnonymousCard(board.boardId, board.person.personToken, card.id)
     } catch (error) {
-      setProblem(error instanceof AnonymousCardError ? error.message : 'The card could not be claimed.')
+      setProblem(error instanceof ApiError ? error.message : 'The card could not be claimed.')
     }
     setConfirming(false)
   }
-  if (!board.canEdit) return null
+  if (!board.canEdit || !mayChangeCanvas) return null
   return (
     <span className="tt-card__own-actions" onPointerDown={stopCanvasPointer}>
       {isConfirming ? (
         <>
-          <button type="button" className="tt-card__link" onClick={claim} data-testid="card-claim-confirm">
+          <button type="button" tabIndex={-1} className="tt-card__link" onClick={claim} data-testid="card-claim-confirm">
             Show my name
           </button>
-          <button type="button" className="tt-card__link tt-card__link--quiet" onClick={() => setConfirming(false)}>
+          <button type="button" tabIndex={-1} className="tt-card__link tt-card__link--quiet" onClick={() => setConfirming(false)}>
             Keep anonymous
           </button>
         </>
@@ -153,6 +224,7 @@ function AnonymousAuthorActions({ card }: { card: CardData }) {
         <>
           <button
             type="button"
+            tabIndex={-1}
             className="tt-card__link"
             aria-label="Edit your anonymous card"
             data-testid="card-anonymous-edit"
@@ -162,6 +234,7 @@ function AnonymousAuthorActions({ card }: { card: CardData }) {
           </button>
           <button
             type="button"
+            tabIndex={-1}
             className="tt-card__link"
             aria-label="Claim this card: show your name as its author"
             data-testid="card-claim"
@@ -180,16 +253,25 @@ function AnonymousAuthorActions({ card }: { card: CardData }) {
   )
 }
 
-function CardTextEditor({ shapeId, cardId, label }: { shapeId: ContributionShape['id']; cardId: string; label: string }) {
+function CardTextEditor({
+  shapeId,
+  cardId,
+  label,
+  textareaRef,
+}: {
+  shapeId: ContributionShape['id']
+  cardId: string
+  label: string
+  textareaRef: RefObject<HTMLTextAreaElement | null>
+}) {
   const board = useBoardContext()
   const editor = useEditor()
-  const textareaRef = useRef<HTMLTextAreaElement>(null)
 
   useEffect(() => {
     const textarea = textareaRef.current
-    const text = getCardText(board.doc, cardId)
+    const text = getCardText(board.canvasDoc, cardId)
     if (!textarea || !text) return
-    const binding = bindTextareaToText(textarea, text, (next) => editCardText(board.doc, cardId, next, board.getMe(), Date.now()))
+    const binding = bindTextareaToText(textarea, text, (next) => editCardText(board.canvasDoc, cardId, next, board.getMe(), Date.now()))
     textarea.focus()
     textarea.setSelectionRange(textarea.value.length, textarea.value.length)
     const selectAll = (event: { shapeId: string }) => {
@@ -221,7 +303,7 @@ function CardTextEditor({ shapeId, cardId, label }: { shapeId: ContributionShape
       textarea.removeEventListener('keydown', onKeyDown)
       textarea.removeEventListener('keyup', onKeyUp)
     }
-  }, [board, cardId, editor, shapeId])
+  }, [board, cardId, editor, shapeId, textareaRef])
 
   return (
     <textarea
@@ -242,10 +324,11 @@ function reactionNames(givers: ReactionGiver[], me: Person): string {
 
 function CardReactions({ cardId }: { cardId: string }) {
   const board = useBoardContext()
-  const reactions = useCardReactions(board.doc, cardId)
+  const reactions = useCardReactions(board.conversationDoc, cardId)
+  const mayReact = useMay('react')
   const me = board.getMe()
   const toggle = (reaction: Reaction) => {
-    if (board.canEdit) toggleReaction(board.doc, cardId, reaction, board.getMe(), Date.now())
+    if (board.permissions.may('react')) toggleReaction(board.conversationDoc, cardId, reaction, board.getMe(), Date.now())
   }
   return (
     <div className="tt-card__reactions" role="group" aria-label="Reactions">
@@ -259,11 +342,12 @@ function CardReactions({ cardId }: { cardId: string }) {
           <span key={reaction} className="tt-card__reaction-wrap">
             <button
               type="button"
+              tabIndex={-1}
               className="tt-card__reaction"
               data-testid={`reaction-${reaction}`}
               data-count={givers.length}
               aria-pressed={isMine}
-              aria-disabled={!board.canEdit || undefined}
+              aria-disabled={!mayReact || undefined}
               aria-label={`${label} (${givers.length})`}
               aria-describedby={tipId}
               onPointerDown={stopCanvasPointer}
@@ -286,11 +370,12 @@ function CardReactions({ cardId }: { cardId: string }) {
 function ReplyButton({ shapeId, cardId }: { shapeId: ContributionShape['id']; cardId: string }) {
   const board = useBoardContext()
   const editor = useEditor()
-  const count = useReplyCount(board.doc, cardId)
+  const count = useReplyCount(board.conversationDoc, cardId)
   const label = count === 0 ? 'No replies yet: open the thread' : `${count} ${count === 1 ? 'reply' : 'replies'}: open the thread`
   return (
     <button
       type="button"
+      tabIndex={-1}
       className="tt-card__replies"
       data-testid="card-replies"
       data-count={count}

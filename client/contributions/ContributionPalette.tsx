@@ -8,7 +8,8 @@ import { useEffect, useRef, useState, type CSSProperties } from 'react'
 import { useEditor } from 'tldraw'
 import { CONTRIBUTION_KINDS, CONTRIBUTION_KIND_INFO, MAX_CARD_TEXT_LENGTH } from '../../shared/board/vocabulary'
 import { useBoardContext } from '../board/boardContext'
-import { AnonymousCardError, editAnonymousCardText } from './anonymousCards'
+import { ApiError } from '../api/apiRequest'
+import { editAnonymousCardText } from './anonymousCards'
 import { addAnonymousCard, chooseKind, useContributionUi, type ComposerTask } from './cardCreation'
 import { KIND_ACCENT, addCardLabel } from './kindStyle'
 
@@ -41,9 +42,8 @@ export function ContributionPalette() {
             >
               <span className="tt-palette__swatch" aria-hidden />
               <span className="tt-palette__label">{label}</span>
-              <kbd className="tt-palette__key" aria-hidden>
-                {shortcut}
-              </kbd>
+              {/* The key is drawn by CSS, so the button's visible text stays part of its name. */}
+              <kbd className="tt-palette__key" data-key={shortcut} aria-hidden />
             </button>
           )
         })}
@@ -80,11 +80,14 @@ function AnonymousComposer({ task }: { task: ComposerTask }) {
     setSending(true)
     setProblem(null)
     try {
-      if (task.mode === 'new') await addAnonymousCard(editor, board, task.kind, text)
-      else await editAnonymousCardText(board.boardId, board.token, task.cardId, text)
+      if (task.mode === 'new') {
+        await addAnonymousCard(editor, board, task.kind, text)
+        // One anonymous card at a time: the next one is named unless its author switches again.
+        useContributionUi.getState().setPostAnonymously(false)
+      } else await editAnonymousCardText(board.boardId, board.token, task.cardId, text)
       close()
     } catch (error) {
-      setProblem(error instanceof AnonymousCardError ? error.message : 'The card could not be sent.')
+      setProblem(error instanceof ApiError ? error.message : 'The card could not be sent.')
       setSending(false)
     }
   }
@@ -142,9 +145,7 @@ function AnonymousComposer({ task }: { task: ComposerTask }) {
         onChange={(event) => setText(event.target.value)}
         data-testid="anonymous-composer-text"
       />
-      <p className="tt-composer__note">
-        {task.mode === 'new' ? 'Others will see “Anonymous”. You can claim it later.' : 'Others still see “Anonymous”.'}
-      </p>
+      <p className="tt-composer__note">{task.mode === 'new' ? 'Others will see “Anonymous”. You can claim it later.' : 'Others still see “Anonymous”.'}</p>
       {problem && (
         <p className="tt-composer__problem" role="alert">
           {problem}

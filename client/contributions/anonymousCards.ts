@@ -1,42 +1,23 @@
 /**
  * Anonymous contributions, as the author's browser handles them. The card is never written by
  * this browser: the server inserts it (with its own Yjs client id) and hands back a claim key,
- * which we keep in localStorage per board. With the key the author changes the card's text and
- * later claims it, both through the server, so nothing this browser writes into the shared
- * document ties the card to them.
- *
- *   POST /api/boards/:id/anonymous-cards               {kind, text, shape} -> {cardId, shapeId, claimKey}
- *   PUT  /api/boards/:id/anonymous-cards/:cardId/text  {claimKey, text}
- *   POST /api/boards/:id/anonymous-cards/:cardId/claim {claimKey, author}
+ * which we keep in localStorage per board. With the key the author changes the card's text (with
+ * the board link, so the server does not learn who) and later claims it (with their personal
+ * token, whose person becomes the author), both through the server, so nothing this browser writes
+ * into the shared document ties the card to them. The requests are in client/api/anonymousCardsApi.ts.
  */
 import { z } from 'zod'
 import { create } from 'zustand'
-import type { Person } from '../../shared/board/boardModel'
 import type { ContributionKind } from '../../shared/board/vocabulary'
+import { ApiError } from '../api/apiRequest'
+import * as anonymousCardsApi from '../api/anonymousCardsApi'
+import type { AnonymousShapePlacement } from '../api/anonymousCardsApi'
+
+export type { AnonymousShapePlacement } from '../api/anonymousCardsApi'
 
 const STORAGE_PREFIX = 'think-together:anonymous-cards:'
 
 const storedKeysSchema = z.record(z.string(), z.string())
-const postedSchema = z.object({ cardId: z.string(), shapeId: z.string(), claimKey: z.string() })
-const errorSchema = z.object({ error: z.string() })
-
-export interface AnonymousShapePlacement {
-  id: string
-  parentId: string
-  index: string
-  x: number
-  y: number
-  w: number
-  h: number
-}
-
-/** A request the server refused or that never reached it; `message` is for people. */
-export class AnonymousCardError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'AnonymousCardError'
-  }
-}
 
 interface ClaimKeysState {
   readonly boardId: string | null
@@ -78,53 +59,29 @@ export const useClaimKeys = create<ClaimKeysState>()((set, get) => ({
   },
 }))
 
-async function call(url: string, token: string, method: 'POST' | 'PUT', body: unknown): Promise<unknown> {
-  let response: Response
-  try {
-    response = await fetch(url, {
-      method,
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    })
-  } catch {
-    throw new AnonymousCardError('The server could not be reached. Check your connection and try again.')
-  }
-  const json: unknown = await response.json().catch(() => null)
-  if (!response.ok) {
-    const said = errorSchema.safeParse(json)
-    throw new AnonymousCardError(said.success ? said.data.error : `The server answered ${response.status}.`)
-  }
-  return json
-}
-
-const cardsUrl = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}/anonymous-cards`
-
+/** Posts a card anonymously through the server and keeps its claim key in this browser. */
 export async function postAnonymousCard(
   boardId: string,
-  token: string,
+  boardToken: string,
   card: { kind: ContributionKind; text: string; shape: AnonymousShapePlacement },
 ): Promise<{ cardId: string; shapeId: string }> {
-  const parsed = postedSchema.safeParse(await call(cardsUrl(boardId), token, 'POST', card))
-  if (!parsed.success) throw new AnonymousCardError('The server answered in a way this page does not understand.')
-  useClaimKeys.getState().remember(parsed.data.cardId, parsed.data.claimKey)
-  return { cardId: parsed.data.cardId, shapeId: parsed.data.shapeId }
+  const posted = await anonymousCardsApi.postAnonymousCard(boardId, boardToken, card)
+  useClaimKeys.getState().remember(posted.cardId, posted.claimKey)
+  return { cardId: posted.cardId, shapeId: posted.shapeId }
 }
 
 function claimKeyFor(cardId: string): string {
   const claimKey = useClaimKeys.getState().keys[cardId]
-  if (!claimKey) throw new AnonymousCardError('This browser does not hold the key for that card.')
+  if (!claimKey) throw new ApiError('forbidden', 'This browser does not hold the key for that card.')
   return claimKey
 }
 
-export async function editAnonymousCardText(boardId: string, token: string, cardId: string, text: string): Promise<void> {
-  await call(`${cardsUrl(boardId)}/${cardId}/text`, token, 'PUT', { claimKey: claimKeyFor(cardId), text })
+export function editAnonymousCardText(boardId: string, boardToken: string, cardId: string, text: string): Promise<void> {
+  return anonymousCardsApi.editAnonymousCardText(boardId, boardToken, cardId, claimKeyFor(cardId), text)
 }
 
-export async function claimAnonymousCard(boardId: string, token: string, cardId: string, author: Person): Promise<void> {
-  const claimKey = claimKeyFor(cardId)
-  await call(`${cardsUrl(boardId)}/${cardId}/claim`, token, 'POST', {
-    claimKey,
-    author: { id: author.id, name: author.name, color: author.color },
-  })
+/** Puts this person's name on their anonymous card: the server takes the author from the personal token. */
+export async function claimAnonymousCard(boardId: string, personToken: string, cardId: string): Promise<void> {
+  await anonymousCardsApi.claimAnonymousCard(boardId, personToken, cardId, claimKeyFor(cardId))
   useClaimKeys.getState().forget(cardId)
 }

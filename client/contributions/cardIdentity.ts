@@ -26,13 +26,13 @@ export function registerCardIdentity(editor: Editor, board: BoardContextValue): 
   return editor.sideEffects.registerBeforeCreateHandler('shape', (shape, source) => {
     if (source !== 'user' || !isContributionShape(shape) || !board.canEdit) return shape
     const { cardId } = shape.props
-    const exists = hasCard(board.doc, cardId)
+    const exists = hasCard(board.canvasDoc, cardId)
     if (exists && !isShownByAnotherShape(editor, cardId, shape.id)) return shape
     const ownCardId = newCardId()
     const me = board.getMe()
     const now = Date.now()
-    if (!exists || !copyCard(board.doc, cardId, ownCardId, me, now)) {
-      createCard(board.doc, { id: ownCardId, kind: 'understanding', text: '', author: me, anonymous: false, now })
+    if (!exists || !copyCard(board.canvasDoc, cardId, ownCardId, me, now)) {
+      createCard(board.canvasDoc, { id: ownCardId, kind: 'understanding', text: '', author: me, anonymous: false, now })
     }
     return { ...shape, props: { ...shape.props, cardId: ownCardId } }
   })

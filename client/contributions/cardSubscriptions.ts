@@ -1,24 +1,19 @@
 /**
- * Live reads of one card's entries in the canvas document, for card components. A board may hold
- * a thousand cards, so no card observes the whole document: one deep observer per top-level map
- * (`cards`, `reactions`, `threads`) routes each change to the listeners of the entry it touched
- * (the key at the head of the event's path), and a card hears only about its own entries.
+ * Live reads of one card's entries, for card components: its card in the canvas document, its
+ * reactions and thread in the conversation document. A board may hold a thousand cards, so no
+ * card observes a whole document: one deep observer per document and top-level map (`cards`,
+ * `reactions`, `threads`) routes each change to the listeners of the entry it touched (the key at
+ * the head of the event's path), and a card hears only about its own entries.
  *
  * @example
- *   const card = useCardData(doc, cardId) // re-renders when this card's kind, text or author change
- *   const stop = subscribeToEntry(doc, CARDS_MAP, cardId, () => console.log('changed'))
+ *   const card = useCardData(canvasDoc, cardId) // re-renders when this card's kind, text or author change
+ *   const replies = useReplyCount(conversationDoc, cardId)
+ *   const stop = subscribeToEntry(canvasDoc, CARDS_MAP, cardId, () => console.log('changed'))
  */
 import { useCallback, useMemo, useSyncExternalStore } from 'react'
-import * as Y from 'yjs'
-import { CARDS_MAP, REACTIONS_MAP, THREADS_MAP } from '../../shared/board/docLayout'
-import {
-  readCard,
-  readReactions,
-  readThread,
-  visibleReplyCount,
-  type CardData,
-  type ReactionGiver,
-} from '../../shared/board/boardModel'
+import type * as Y from 'yjs'
+import { CARDS_MAP, MEMBERS_MAP, REACTIONS_MAP, THREADS_MAP } from '../../shared/board/docLayout'
+import { readCard, readMemberPractice, readReactions, readThread, visibleReplyCount, type CardData, type ReactionGiver } from '../../shared/board/boardModel'
 import type { Reaction } from '../../shared/board/vocabulary'
 
 type Listener = () => void
@@ -74,16 +69,21 @@ function useDocEntry<T>(doc: Y.Doc, mapName: string, key: string, read: (doc: Y.
   return useSyncExternalStore(subscribe, () => snapshot.value)
 }
 
-export function useCardData(doc: Y.Doc, cardId: string): CardData | null {
-  return useDocEntry(doc, CARDS_MAP, cardId, readCard)
+export function useCardData(canvasDoc: Y.Doc, cardId: string): CardData | null {
+  return useDocEntry(canvasDoc, CARDS_MAP, cardId, readCard)
 }
 
-export function useCardReactions(doc: Y.Doc, cardId: string): Record<Reaction, ReactionGiver[]> {
-  return useDocEntry(doc, REACTIONS_MAP, cardId, readReactions)
+export function useCardReactions(conversationDoc: Y.Doc, cardId: string): Record<Reaction, ReactionGiver[]> {
+  return useDocEntry(conversationDoc, REACTIONS_MAP, cardId, readReactions)
 }
 
 const readReplyCount = (doc: Y.Doc, cardId: string) => visibleReplyCount(readThread(doc, cardId))
 
-export function useReplyCount(doc: Y.Doc, cardId: string): number {
-  return useDocEntry(doc, THREADS_MAP, cardId, readReplyCount)
+export function useReplyCount(conversationDoc: Y.Doc, cardId: string): number {
+  return useDocEntry(conversationDoc, THREADS_MAP, cardId, readReplyCount)
+}
+
+/** The practice line of a card's author, from the people document (which only the server writes). */
+export function useMemberPractice(peopleDoc: Y.Doc, personId: string | null): string {
+  return useDocEntry(peopleDoc, MEMBERS_MAP, personId ?? '', readMemberPractice)
 }

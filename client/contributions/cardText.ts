@@ -45,11 +45,7 @@ export interface TextareaBinding {
   dispose(): void
 }
 
-export function bindTextareaToText(
-  textarea: HTMLTextAreaElement,
-  text: Y.Text,
-  writeLocal: (next: string) => void,
-): TextareaBinding {
+export function bindTextareaToText(textarea: HTMLTextAreaElement, text: Y.Text, writeLocal: (next: string) => void): TextareaBinding {
   textarea.value = text.toString()
 
   const showText = (delta: readonly TextDeltaStep[] | null) => {

@@ -1,11 +1,14 @@
 /**
- * The Members tab: everyone who has been on the board, who is here now, their practice, and how
- * much each has contributed (cards under their name) and responded to others (replies and
- * reactions on others' cards). My own practice line can be changed here.
+ * The Members tab: everyone who has been on the board (the people document, which the server
+ * writes), who is here now (presence, as the relay stamps it), their practice, and how much each
+ * has contributed (cards under their name) and responded to others (replies and reactions on
+ * others' cards). My own practice line can be changed here; it goes to the server, which records
+ * it (see client/board/boardIdentity.ts).
  */
 import { useMemo, useState, type FormEvent } from 'react'
 import { useValue } from 'tldraw'
 import { MAX_PRACTICE_LENGTH } from '../../shared/board/vocabulary'
+import { useParticipants } from '../facilitation/facilitationState'
 import { useIdentityStore } from '../state/identityStore'
 import { formatExactTime, formatRelativeTime } from './formatTime'
 import { useNow, useSnapshot } from './hooks'
@@ -25,40 +28,28 @@ interface MemberRow {
 }
 
 export function MembersTab({ session }: { session: ConversationSession }) {
-  const { editor, board } = session
+  const { board } = session
   const snapshot = useSnapshot(session)
   const now = useNow()
-  const me = useIdentityStore()
-  // Names and colours of everyone connected now, as one string so cursor moves do not re-render.
-  const onlineKey = useValue(
-    'online people',
-    () => JSON.stringify(editor.getCollaborators().map((c) => [c.userId, c.userName, c.color]).sort()),
-    [editor],
-  )
+  const me = useValue('me', () => board.identity.me.get(), [board])
+  const sync = useValue('my profile on the server', () => board.identity.sync.get(), [board])
+  const participants = useParticipants(board.awareness)
   const activity = useMemo(() => activityFromSnapshot(snapshot), [snapshot])
 
   const rows = useMemo<MemberRow[]>(() => {
-    const online = new Map((JSON.parse(onlineKey) as Array<[string, string, string]>).map(([id, name, color]) => [id, { name, color }]))
+    const online = new Map(participants.filter((person) => !person.isMe).map((person) => [person.userId, person]))
     const byId = new Map<string, MemberRow>()
     for (const member of snapshot.members) {
-      byId.set(member.id, { ...member, isOnline: online.has(member.id), isMe: member.id === me.userId })
+      byId.set(member.id, { ...member, isOnline: online.has(member.id), isMe: member.id === me.id })
     }
     for (const [id, person] of online) {
-      if (!byId.has(id)) byId.set(id, { id, name: person.name, color: person.color, practice: '', lastSeenAt: now, isOnline: true, isMe: false })
+      if (!byId.has(id)) {
+        byId.set(id, { id, name: person.name, color: person.color, practice: person.practice, lastSeenAt: now, isOnline: true, isMe: false })
+      }
     }
-    byId.set(me.userId, {
-      id: me.userId,
-      name: me.name ?? 'You',
-      color: me.color,
-      practice: me.practice,
-      lastSeenAt: now,
-      isOnline: true,
-      isMe: true,
-    })
-    return [...byId.values()].sort(
-      (a, b) => Number(b.isMe) - Number(a.isMe) || Number(b.isOnline) - Number(a.isOnline) || b.lastSeenAt - a.lastSeenAt,
-    )
-  }, [snapshot.members, onlineKey, me.userId, me.name, me.color, me.practice, now])
+    byId.set(me.id, { ...me, lastSeenAt: now, isOnline: true, isMe: true })
+    return [...byId.values()].sort((a, b) => Number(b.isMe) - Number(a.isMe) || Number(b.isOnline) - Number(a.isOnline) || b.lastSeenAt - a.lastSeenAt)
+  }, [snapshot.members, participants, me, now])
 
   const onlineCount = rows.filter((row) => row.isOnline).length
 
@@ -91,7 +82,14 @@ export function MembersTab({ session }: { session: ConversationSession }) {
                   {row.isMe && <span className="tt-conversation__muted">(you{board.role ? `, ${board.role}` : ''})</span>}
                 </div>
                 {row.isMe ? (
-                  <PracticeEditor practice={row.practice} />
+                  <>
+                    <PracticeEditor practice={row.practice} />
+                    {sync.state === 'failed' && (
+                      <p className="tt-conversation__muted" role="status" data-testid="member-save-problem">
+                        Not saved yet: {sync.message}
+                      </p>
+                    )}
+                  </>
                 ) : (
                   row.practice && (
                     <p className="tt-member__practice" data-testid="member-practice">
@@ -114,9 +112,7 @@ export function MembersTab({ session }: { session: ConversationSession }) {
           )
         })}
       </ul>
-      {!board.canEdit && (
-        <p className="tt-conversation__muted">Observers are not added to the members list; they show here while online.</p>
-      )}
+      {!board.canEdit && <p className="tt-conversation__muted">Observers are not added to the members list; they show here while online.</p>}
     </div>
   )
 }

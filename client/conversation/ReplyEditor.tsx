@@ -5,11 +5,12 @@
  * edits both survive.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { deleteReply, editReply, getReplyText } from '../../shared/board/boardModel'
 import { MAX_REPLY_TEXT_LENGTH } from '../../shared/board/vocabulary'
 
 export interface ReplyEditorProps {
+  /** The conversation document, which holds the thread. */
   readonly doc: Y.Doc
   readonly anchorId: string
   readonly replyId: string

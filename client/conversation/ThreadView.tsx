@@ -1,21 +1,19 @@
 /**
  * One card's or link's thread: its replies with author and time, my own replies editable and
  * deletable, resolve and reopen, and a box to reply (Enter sends, Shift+Enter starts a new line).
- * Observers read it all and get no controls.
+ * Threads live in the conversation document. The controls follow what this person may do now:
+ * observers read it all and get none; members get them while the phase allows replying and the
+ * board is not locked, even when the canvas itself is read-only.
  */
 import { useState, type KeyboardEvent } from 'react'
-import {
-  addReply,
-  deleteReply,
-  isOpenThread,
-  setThreadStatus,
-  visibleReplyCount,
-  type ReplyData,
-} from '../../shared/board/boardModel'
+import { useValue } from 'tldraw'
+import { addReply, deleteReply, isOpenThread, setThreadStatus, visibleReplyCount, type ReplyData } from '../../shared/board/boardModel'
 import { MAX_REPLY_TEXT_LENGTH } from '../../shared/board/vocabulary'
 import { formatExactTime, formatRelativeTime } from './formatTime'
 import { useNow, useSnapshot } from './hooks'
 import { anchorLabel } from './labels'
+import { useBoardContext } from '../board/boardContext'
+import { useMay } from '../board/useMay'
 import { ReplyEditor } from './ReplyEditor'
 import type { ConversationSession } from './session'
 
@@ -39,6 +37,7 @@ export function ThreadView({ session, anchorId, onBack }: ThreadViewProps) {
   const hidden = Math.max(0, replies.length - shownCount)
   const count = visibleReplyCount(thread)
   const me = board.getMe()
+  const mayReply = useMay('reply')
 
   return (
     <div className="tt-thread" data-testid="thread-view" data-anchor-id={anchorId}>
@@ -57,21 +56,21 @@ export function ThreadView({ session, anchorId, onBack }: ThreadViewProps) {
                 ? 'No replies yet'
                 : `${count} ${count === 1 ? 'reply' : 'replies'}`}
           </span>
-          {board.canEdit && thread && isOpenThread(thread) && (
+          {mayReply && thread && isOpenThread(thread) && (
             <button
               type="button"
               className="tt-conversation__button"
-              onClick={() => setThreadStatus(board.doc, anchorId, 'resolved', board.getMe(), Date.now())}
+              onClick={() => setThreadStatus(board.conversationDoc, anchorId, 'resolved', board.getMe(), Date.now())}
               data-testid="thread-resolve"
             >
               Resolve
             </button>
           )}
-          {board.canEdit && thread?.status === 'resolved' && (
+          {mayReply && thread?.status === 'resolved' && (
             <button
               type="button"
               className="tt-conversation__button"
-              onClick={() => setThreadStatus(board.doc, anchorId, 'open', board.getMe(), Date.now())}
+              onClick={() => setThreadStatus(board.conversationDoc, anchorId, 'open', board.getMe(), Date.now())}
               data-testid="thread-reopen"
             >
               Reopen
@@ -91,13 +90,7 @@ export function ThreadView({ session, anchorId, onBack }: ThreadViewProps) {
           ))}
         </ol>
       </div>
-      {board.canEdit ? (
-        <ReplyComposer session={session} anchorId={anchorId} />
-      ) : (
-        <p className="tt-conversation__muted tt-thread__observer" data-testid="thread-observer-note">
-          You are observing this board: you can read threads but not reply.
-        </p>
-      )}
+      {mayReply ? <ReplyComposer session={session} anchorId={anchorId} /> : <NoReplyNote />}
     </div>
   )
 }
@@ -117,7 +110,8 @@ function ReplyItem({
 }) {
   const { board } = session
   const [mode, setMode] = useState<'read' | 'edit' | 'confirmDelete'>('read')
-  const canChange = isMine && board.canEdit && !reply.deleted
+  const mayReply = useMay('reply')
+  const canChange = isMine && mayReply && !reply.deleted
 
   return (
     <li className="tt-reply" data-testid="reply" data-reply-id={reply.id} data-deleted={reply.deleted || undefined}>
@@ -136,7 +130,7 @@ function ReplyItem({
         )}
       </div>
       {mode === 'edit' && canChange ? (
-        <ReplyEditor doc={board.doc} anchorId={anchorId} replyId={reply.id} onDone={() => setMode('read')} />
+        <ReplyEditor doc={board.conversationDoc} anchorId={anchorId} replyId={reply.id} onDone={() => setMode('read')} />
       ) : reply.deleted ? (
         <p className="tt-reply__text tt-reply__text--deleted">Reply deleted</p>
       ) : (
@@ -161,7 +155,7 @@ function ReplyItem({
             type="button"
             className="tt-conversation__link-button tt-conversation__link-button--danger"
             onClick={() => {
-              deleteReply(board.doc, anchorId, reply.id, Date.now())
+              deleteReply(board.conversationDoc, anchorId, reply.id, Date.now())
               setMode('read')
             }}
             data-testid="reply-delete-confirm"
@@ -177,13 +171,31 @@ function ReplyItem({
   )
 }
 
+/** Why there is no reply box: observing, or what the facilitator decided for now. */
+function NoReplyNote() {
+  const { canEdit, permissions } = useBoardContext()
+  const isLocked = useValue('board locked', () => permissions.isLocked(), [permissions])
+  if (!canEdit) {
+    return (
+      <p className="tt-conversation__muted tt-thread__observer" data-testid="thread-observer-note">
+        You are observing this board: you can read threads but not reply.
+      </p>
+    )
+  }
+  return (
+    <p className="tt-conversation__muted tt-thread__observer" data-testid="thread-paused-note">
+      {isLocked ? 'The facilitator has locked the board: replies wait until it is unlocked.' : 'This phase is not for replying: you can read the thread.'}
+    </p>
+  )
+}
+
 function ReplyComposer({ session, anchorId }: { session: ConversationSession; anchorId: string }) {
   const { board } = session
   const [draft, setDraft] = useState('')
 
   const send = () => {
     if (draft.trim() === '') return
-    addReply(board.doc, anchorId, { author: board.getMe(), text: draft.trim(), now: Date.now() })
+    addReply(board.conversationDoc, anchorId, { author: board.getMe(), text: draft.trim(), now: Date.now() })
     setDraft('')
   }
 

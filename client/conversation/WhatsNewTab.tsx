@@ -1,28 +1,25 @@
 /**
  * The What's new tab: what others added or changed since this person last looked, oldest first.
- * Previous and Next walk through it, moving the camera to each; "Mark all as seen" clears it.
+ * Previous and Next walk through it, moving the camera to each (a reply opens its thread, and the
+ * bar above the palette, WhatsNewWalker.tsx, carries the walk on); "Mark all as seen" clears it.
  */
 import { useValue } from 'tldraw'
 import type { ChangeItem } from '../../shared/board/whatsNew'
-import { bringShapeIntoView, shapeIdForAnchor } from './anchors'
 import { formatExactTime, formatRelativeTime } from './formatTime'
 import { useNow, useSnapshot } from './hooks'
 import { changeExcerpt, describeChange } from './labels'
 import type { ConversationSession } from './session'
+import { showChange } from './showChange'
 
 const ITEMS_SHOWN = 200
 
 export function WhatsNewTab({ session }: { session: ConversationSession }) {
-  const { editor, whatsNew, cardShapes } = session
+  const { whatsNew } = session
   const view = useValue('whats new view', () => whatsNew.view.get(), [whatsNew])
   const snapshot = useSnapshot(session)
   const now = useNow()
 
-  const show = (item: ChangeItem | null) => {
-    if (!item) return
-    const shapeId = shapeIdForAnchor(editor, cardShapes, item.targetId)
-    if (shapeId) bringShapeIntoView(editor, shapeId, { select: false })
-  }
+  const show = (item: ChangeItem | null) => showChange(session, item)
 
   const focusedIndex = view.items.findIndex((item) => item.key === view.focusedKey)
 

@@ -24,11 +24,7 @@ export function isShapeAnchor(anchorId: string): anchorId is TLShapeId {
   return anchorId.startsWith('shape:')
 }
 
-export function shapeIdForAnchor(
-  editor: Editor,
-  cardShapes: Computed<ReadonlyMap<string, TLShapeId>>,
-  anchorId: string,
-): TLShapeId | null {
+export function shapeIdForAnchor(editor: Editor, cardShapes: Computed<ReadonlyMap<string, TLShapeId>>, anchorId: string): TLShapeId | null {
   if (isShapeAnchor(anchorId)) return editor.getShape(anchorId) ? anchorId : null
   return cardShapes.get().get(anchorId) ?? null
 }

@@ -29,9 +29,7 @@ export function normalizeQuery(query: string): string {
 }
 
 export function isFilterActive(filter: CanvasFilter): boolean {
-  return (
-    normalizeQuery(filter.query) !== '' || filter.kinds.length > 0 || filter.authorId !== null || filter.hasOpenThread || filter.noResponses
-  )
+  return normalizeQuery(filter.query) !== '' || filter.kinds.length > 0 || filter.authorId !== null || filter.hasOpenThread || filter.noResponses
 }
 
 /** Whether only cards can match (links carry no kind, author or reactions). */
@@ -61,12 +59,7 @@ export function excerptAround(text: string, query: string, radius = 60): string 
   return `${start > 0 ? '…' : ''}${flat.slice(start, end)}${end < flat.length ? '…' : ''}`
 }
 
-export function cardMatchesFilter(
-  card: CardData,
-  thread: ThreadData | undefined,
-  reactionCount: number,
-  filter: CanvasFilter,
-): boolean {
+export function cardMatchesFilter(card: CardData, thread: ThreadData | undefined, reactionCount: number, filter: CanvasFilter): boolean {
   return matchCard(card, thread, reactionCount, filter, normalizeQuery(filter.query)) !== null
 }
 

@@ -1,26 +1,19 @@
 /**
  * A live, read-only index of a board's conversation layer (cards, threads, reaction counts,
  * members, link changes), kept in a tldraw atom so React panels and the canvas filter re-render
- * when it changes. It observes the canvas document once, re-reads only the cards and threads an
- * update touched, and publishes at most a few times a second, so a board with thousands of cards
- * and replies stays responsive while others type.
+ * when it changes. It reads three documents: cards and links from the canvas, threads and
+ * reactions from the conversation, members from the people document. It observes each once,
+ * re-reads only the cards and threads an update touched, and publishes at most a few times a
+ * second, so a board with thousands of cards and replies stays responsive while others type.
  *
  * @example
- *   const index = createConversationIndex(doc)
+ *   const index = createConversationIndex({ canvas: canvasDoc, conversation: conversationDoc, people: peopleDoc })
  *   react('open threads', () => index.snapshot.get().threads)
  *   index.dispose()
  */
 import { atom, type Atom } from 'tldraw'
-import * as Y from 'yjs'
-import {
-  listMembers,
-  readCard,
-  readReactions,
-  readThread,
-  type CardData,
-  type MemberData,
-  type ThreadData,
-} from '../../shared/board/boardModel'
+import type * as Y from 'yjs'
+import { listMembers, readCard, readReactions, readThread, type CardData, type MemberData, type ThreadData } from '../../shared/board/boardModel'
 import { CARDS_MAP, MEMBERS_MAP, REACTIONS_MAP, THREADS_MAP, TLDRAW_RECORDS_MAP } from '../../shared/board/docLayout'
 import { readLinkMeta, type LinkMeta } from '../../shared/board/links'
 
@@ -66,8 +59,12 @@ function readLink(value: unknown): LinkMeta | null {
   return isArrowRecord(value) ? readLinkMeta(value.meta) : null
 }
 
+/** What Y.Map.observeDeep hands its observer (Yjs types the events' target loosely). */
+// biome-ignore lint/suspicious/noExplicitAny: observeDeep's own signature is Array<YEvent<any>>
+type DeepEvents = Array<Y.YEvent<any>>
+
 /** The top-level keys a batch of deep events touched. */
-function touchedKeys(root: Y.Map<unknown>, events: Array<Y.YEvent<any>>, into: Set<string>): void {
+function touchedKeys(root: Y.Map<unknown>, events: DeepEvents, into: Set<string>): void {
   for (const event of events) {
     if (event.target === root) {
       for (const key of event.changes.keys.keys()) into.add(key)
@@ -81,25 +78,35 @@ function countsOf(givers: ReadonlyMap<string, readonly string[]>): Map<string, n
   return new Map([...givers].map(([id, ids]) => [id, ids.length]))
 }
 
-export function createConversationIndex(doc: Y.Doc): ConversationIndex {
-  const cardsMap = doc.getMap(CARDS_MAP)
-  const threadsMap = doc.getMap(THREADS_MAP)
-  const reactionsMap = doc.getMap(REACTIONS_MAP)
-  const membersMap = doc.getMap(MEMBERS_MAP)
-  const recordsMap = doc.getMap(TLDRAW_RECORDS_MAP)
+/** The documents the index reads (see shared/board/docNames.ts). */
+export interface ConversationSources {
+  /** Cards and links. */
+  readonly canvas: Y.Doc
+  /** Threads and reactions. */
+  readonly conversation: Y.Doc
+  /** Members. */
+  readonly people: Y.Doc
+}
+
+export function createConversationIndex({ canvas, conversation, people }: ConversationSources): ConversationIndex {
+  const cardsMap = canvas.getMap(CARDS_MAP)
+  const recordsMap = canvas.getMap(TLDRAW_RECORDS_MAP)
+  const threadsMap = conversation.getMap(THREADS_MAP)
+  const reactionsMap = conversation.getMap(REACTIONS_MAP)
+  const membersMap = people.getMap(MEMBERS_MAP)
 
   const cards = new Map<string, CardData>()
   for (const id of cardsMap.keys()) {
-    const card = readCard(doc, id)
+    const card = readCard(canvas, id)
     if (card) cards.set(id, card)
   }
   const threads = new Map<string, ThreadData>()
   for (const id of threadsMap.keys()) {
-    const thread = readThread(doc, id)
+    const thread = readThread(conversation, id)
     if (thread) threads.set(id, thread)
   }
   const reactionGivers = new Map<string, readonly string[]>()
-  for (const id of reactionsMap.keys()) reactionGivers.set(id, reactionGiverIds(doc, id))
+  for (const id of reactionsMap.keys()) reactionGivers.set(id, reactionGiverIds(conversation, id))
   const links = new Map<string, LinkMeta>()
   for (const [id, value] of recordsMap.entries()) {
     const link = readLink(value)
@@ -112,7 +119,7 @@ export function createConversationIndex(doc: Y.Doc): ConversationIndex {
     threads,
     reactionCounts: countsOf(reactionGivers),
     reactionGivers,
-    members: listMembers(doc),
+    members: listMembers(people),
     links,
   })
 
@@ -134,7 +141,7 @@ export function createConversationIndex(doc: Y.Doc): ConversationIndex {
     if (dirtyCards.size > 0) {
       const nextCards = new Map(previous.cards)
       for (const id of dirtyCards) {
-        const card = readCard(doc, id)
+        const card = readCard(canvas, id)
         if (card) nextCards.set(id, card)
         else nextCards.delete(id)
       }
@@ -144,7 +151,7 @@ export function createConversationIndex(doc: Y.Doc): ConversationIndex {
     if (dirtyThreads.size > 0) {
       const nextThreads = new Map(previous.threads)
       for (const id of dirtyThreads) {
-        const thread = readThread(doc, id)
+        const thread = readThread(conversation, id)
         if (thread) nextThreads.set(id, thread)
         else nextThreads.delete(id)
       }
@@ -154,7 +161,7 @@ export function createConversationIndex(doc: Y.Doc): ConversationIndex {
     if (dirtyReactions.size > 0) {
       const nextGivers = new Map(previous.reactionGivers)
       for (const id of dirtyReactions) {
-        if (reactionsMap.has(id)) nextGivers.set(id, reactionGiverIds(doc, id))
+        if (reactionsMap.has(id)) nextGivers.set(id, reactionGiverIds(conversation, id))
         else nextGivers.delete(id)
       }
       next.reactionGivers = nextGivers
@@ -162,7 +169,7 @@ export function createConversationIndex(doc: Y.Doc): ConversationIndex {
       dirtyReactions.clear()
     }
     if (membersDirty) {
-      next.members = listMembers(doc)
+      next.members = listMembers(people)
       membersDirty = false
     }
     if (dirtyLinks.size > 0) {
@@ -184,15 +191,15 @@ export function createConversationIndex(doc: Y.Doc): ConversationIndex {
     timer = setTimeout(publish, wait)
   }
 
-  const onCards = (events: Array<Y.YEvent<any>>) => {
+  const onCards = (events: DeepEvents) => {
     touchedKeys(cardsMap, events, dirtyCards)
     schedule()
   }
-  const onThreads = (events: Array<Y.YEvent<any>>) => {
+  const onThreads = (events: DeepEvents) => {
     touchedKeys(threadsMap, events, dirtyThreads)
     schedule()
   }
-  const onReactions = (events: Array<Y.YEvent<any>>) => {
+  const onReactions = (events: DeepEvents) => {
     touchedKeys(reactionsMap, events, dirtyReactions)
     schedule()
   }
@@ -218,7 +225,7 @@ export function createConversationIndex(doc: Y.Doc): ConversationIndex {
   cardsMap.observeDeep(onCards)
   threadsMap.observeDeep(onThreads)
   reactionsMap.observeDeep(onReactions)
-  membersMap.observe(onMembers)
+  membersMap.observeDeep(onMembers)
   recordsMap.observe(onRecords)
 
   return {
@@ -229,7 +236,7 @@ export function createConversationIndex(doc: Y.Doc): ConversationIndex {
       cardsMap.unobserveDeep(onCards)
       threadsMap.unobserveDeep(onThreads)
       reactionsMap.unobserveDeep(onReactions)
-      membersMap.unobserve(onMembers)
+      membersMap.unobserveDeep(onMembers)
       recordsMap.unobserve(onRecords)
     },
   }

@@ -1,21 +1,23 @@
 /**
- * What the conversation features add to the board (wired in client/board/BoardCanvas.tsx):
- * threads on cards and links, the members panel, what's new since the last visit, and find and
- * filter, in one side panel; plus the canvas filter (tldraw's getShapeVisibility).
+ * The conversation, a board feature (client/board/features.ts): threads on cards and links, the
+ * members panel, what's new since the last visit, and find and filter, in one side panel; plus the
+ * canvas filter (tldraw's getShapeVisibility). Threads and reactions live in the conversation
+ * document, the cards and links they are about in the canvas, members in the people document.
  */
-import { createElement } from 'react'
+import { createElement, Fragment } from 'react'
 import { useValue, type Editor, type TLShape } from 'tldraw'
 import { CONTRIBUTION_SHAPE_TYPE } from '../../shared/board/contributionShape'
 import type { BoardContextValue } from '../board/boardContext'
+import type { BoardFeature } from '../board/features'
 import { bringShapeIntoView, createCardShapeIndex, shapeIdForAnchor } from './anchors'
 import { EMPTY_FILTER } from './canvasFilter'
-import { ConversationPanel } from './ConversationPanel'
+import { ConversationBadge, ConversationPanelBody, SelectedThreadButton } from './ConversationPanel'
 import { createConversationIndex } from './conversationIndex'
 import { useConnectionStore } from '../state/connectionStore'
-import { keepMemberEntryFresh } from './memberEntry'
-import { useConversationPanelStore } from './panelStore'
+import { CONVERSATION_PANEL_ID, CONVERSATION_SHORTCUT, useConversationPanelStore } from './panelStore'
 import { activeSession, canvasFilter, visibleCardIds, type ConversationSession } from './session'
 import { createWhatsNewTracker } from './whatsNewTracker'
+import { WhatsNewWalker } from './WhatsNewWalker'
 
 function localStorageOrNull(): Storage | null {
   try {
@@ -55,9 +57,8 @@ function isPanelShortcut(event: KeyboardEvent): boolean {
   return event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyC'
 }
 
-/** Called when the editor mounts; returns the clean-up. */
-export function registerConversation(editor: Editor, board: BoardContextValue): () => void {
-  const index = createConversationIndex(board.doc)
+function registerConversation(editor: Editor, board: BoardContextValue): () => void {
+  const index = createConversationIndex({ canvas: board.canvasDoc, conversation: board.conversationDoc, people: board.peopleDoc })
   const completeness = trackCompleteness()
   const whatsNew = createWhatsNewTracker({
     boardId: board.boardId,
@@ -69,7 +70,6 @@ export function registerConversation(editor: Editor, board: BoardContextValue): 
   const session: ConversationSession = { editor, board, index, whatsNew, cardShapes: createCardShapeIndex(editor) }
   canvasFilter.set(EMPTY_FILTER)
   activeSession.set(session)
-  const stopMemberEntry = keepMemberEntryFresh(board.doc, board.canEdit)
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (!isPanelShortcut(event)) return
@@ -87,7 +87,6 @@ export function registerConversation(editor: Editor, board: BoardContextValue): 
     whatsNew.leave()
     whatsNew.dispose()
     completeness.dispose()
-    stopMemberEntry()
     index.dispose()
     if (activeSession.get() === session) activeSession.set(null)
     canvasFilter.set(EMPTY_FILTER)
@@ -107,10 +106,10 @@ export function openThread(anchorId: string): boolean {
   return bringShapeIntoView(session.editor, shapeId, { select: true })
 }
 
-/** Rendered in front of the canvas, inside tldraw's context. */
-export function ConversationOverlay() {
+function ConversationChrome() {
   const session = useValue('conversation session', () => activeSession.get(), [])
-  return session ? createElement(ConversationPanel, { session }) : null
+  if (!session) return null
+  return createElement(Fragment, null, createElement(SelectedThreadButton, { session }), createElement(WhatsNewWalker, { session }))
 }
 
 /**
@@ -118,7 +117,7 @@ export function ConversationOverlay() {
  * cards that do not match, and links with a hidden card at either end. Everything else, and
  * everything while no filter is set, follows its parent.
  */
-export function canvasShapeVisibility(shape: TLShape, editor: Editor): 'visible' | 'hidden' | 'inherit' {
+function canvasShapeVisibility(shape: TLShape, editor: Editor): 'visible' | 'hidden' | 'inherit' {
   const visible = visibleCardIds.get()
   if (!visible) return 'inherit'
   if (shape.type === CONTRIBUTION_SHAPE_TYPE) {
@@ -131,4 +130,19 @@ export function canvasShapeVisibility(shape: TLShape, editor: Editor): 'visible'
     }
   }
   return 'inherit'
+}
+
+export const conversationFeature: BoardFeature = {
+  id: 'conversation',
+  register: registerConversation,
+  Chrome: ConversationChrome,
+  panel: {
+    id: CONVERSATION_PANEL_ID,
+    label: 'Conversation',
+    toggleTestId: 'conversation-toggle',
+    shortcut: CONVERSATION_SHORTCUT,
+    Badge: ConversationBadge,
+    Body: ConversationPanelBody,
+  },
+  shapeVisibility: canvasShapeVisibility,
 }

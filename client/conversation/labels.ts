@@ -38,7 +38,8 @@ export function describeChange(item: ChangeItem, cards: ReadonlyMap<string, Card
       const card = cards.get(item.targetId)
       const what = card ? CONTRIBUTION_KIND_INFO[card.kind].label.toLocaleLowerCase() : 'card'
       const article = /^[aeiou]/.test(what) ? 'an' : 'a'
-      return item.change === 'added' ? `${who} added ${article} ${what}` : `${who} changed ${article} ${what}`
+      if (item.change === 'added') return `${who} added ${article} ${what}`
+      return item.yours ? `${who} edited your ${what}` : `${who} edited ${article} ${what}`
     }
     case 'link':
       return item.change === 'added' ? `${who} added a link` : `${who} changed a link`

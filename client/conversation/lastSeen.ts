@@ -90,7 +90,14 @@ export function compactLastSeen(record: LastSeenRecord, items: readonly ChangeIt
   const unseen = unseenChanges(items, record)
   const oldestUnseen = unseen.reduce((min, item) => Math.min(min, item.at), Infinity)
   const seenAt = Math.max(record.seenAt, Math.min(completeUntil, oldestUnseen - 1))
-  const seen = new Set(record.seenKeys)
-  const seenKeys = items.filter((item) => item.at > seenAt && seen.has(item.key)).map((item) => item.key)
+  // A seen key stays until seenAt passes its moment (a key ends in "@<at>"), whether or not its
+  // change is among `items`: a board left before its documents loaded knows none of them yet.
+  const seenKeys = record.seenKeys.filter((key) => keyMoment(key) > seenAt)
   return { seenAt, seenKeys }
+}
+
+/** The moment a change key names ("<id>@<at>"); a key without one is kept (Infinity). */
+function keyMoment(key: string): number {
+  const at = Number(key.slice(key.lastIndexOf('@') + 1))
+  return key.includes('@') && Number.isFinite(at) ? at : Number.POSITIVE_INFINITY
 }

@@ -1,9 +1,14 @@
 /**
- * Whether the conversation panel is open and which tab it shows. Per browser, kept for the next
+ * Which tab the conversation panel shows, and opening and closing the panel, which is one of the
+ * dock's (client/dock/dockStore.ts keeps whether it is open). Per browser, kept for the next
  * visit; not shared with others.
  */
 import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
+import { useDockStore } from '../dock/dockStore'
+
+/** The conversation panel's id in the dock. */
+export const CONVERSATION_PANEL_ID = 'conversation'
 
 export const CONVERSATION_TABS = ['threads', 'new', 'members', 'find'] as const
 export type ConversationTab = (typeof CONVERSATION_TABS)[number]
@@ -19,7 +24,6 @@ export const CONVERSATION_TAB_LABELS: Record<ConversationTab, string> = {
 export const CONVERSATION_SHORTCUT = 'Alt+Shift+C'
 
 export interface ConversationPanelState {
-  readonly isOpen: boolean
   readonly tab: ConversationTab
   open(tab?: ConversationTab): void
   close(): void
@@ -30,13 +34,21 @@ export interface ConversationPanelState {
 export const useConversationPanelStore = create<ConversationPanelState>()(
   persist(
     (set) => ({
-      isOpen: false,
       tab: 'threads',
-      open: (tab) => set((state) => ({ isOpen: true, tab: tab ?? state.tab })),
-      close: () => set({ isOpen: false }),
-      toggle: () => set((state) => ({ isOpen: !state.isOpen })),
+      open: (tab) => {
+        if (tab) set({ tab })
+        useDockStore.getState().open(CONVERSATION_PANEL_ID)
+      },
+      close: () => {
+        if (useDockStore.getState().openPanel === CONVERSATION_PANEL_ID) useDockStore.getState().close()
+      },
+      toggle: () => useDockStore.getState().toggle(CONVERSATION_PANEL_ID),
       setTab: (tab) => set({ tab }),
     }),
-    { name: 'think-together:conversation-panel', version: 1 },
+    { name: 'think-together:conversation-panel', version: 2, partialize: (state) => ({ tab: state.tab }) },
   ),
 )
+
+export function useIsConversationOpen(): boolean {
+  return useDockStore((state) => state.openPanel === CONVERSATION_PANEL_ID)
+}

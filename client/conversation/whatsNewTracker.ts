@@ -13,16 +13,7 @@ import type { ChangeItem } from '../../shared/board/whatsNew'
 import { useHighlightStore } from '../state/highlightStore'
 import type { ConversationSnapshot } from './conversationIndex'
 import { changesFromSnapshot } from './snapshotQueries'
-import {
-  compactLastSeen,
-  firstVisitRecord,
-  loadLastSeen,
-  markAllSeen,
-  markSeen,
-  saveLastSeen,
-  unseenChanges,
-  type LastSeenRecord,
-} from './lastSeen'
+import { compactLastSeen, firstVisitRecord, loadLastSeen, markAllSeen, markSeen, saveLastSeen, unseenChanges, type LastSeenRecord } from './lastSeen'
 
 export interface WhatsNewView {
   /** Unseen changes, and those seen during this visit (so a walk through them stays in place), oldest first. */

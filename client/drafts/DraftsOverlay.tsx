@@ -1,9 +1,10 @@
 /**
- * Think alone, then reveal, in front of the canvas (bottom right): while a round is open a member
+ * Think alone, then reveal, in the board's dock (the Think alone panel): while a round is open a member
  * sees that only they can see their drafts, adds drafts (a kind, optionally anonymous), writes
  * them, and says when they are ready; after the reveal each draft says it was revealed. The
  * facilitator starts the round, sees how many are ready, reveals, and closes the round. While the
- * round is open drafts.css hides the card palette for members: their new cards are drafts.
+ * round is open drafts.css hides the card palette for members: their new cards are drafts. A
+ * member's panel comes up by itself when a round opens.
  */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react'
 import { useEditor } from 'tldraw'
@@ -28,10 +29,15 @@ import { draftsForRound, setDraftAnonymous } from './draftsModel'
 import { useDraftsUi } from './draftsStore'
 import { countReady, isLocallyReady, publishReady, type ReadyCount } from './readiness'
 import { addDraft } from './registerDrafts'
-import { requestReveal } from './revealApi'
+import { useDockStore } from '../dock/dockStore'
+
+/** The Think alone panel's id in the dock. */
+export const DRAFTS_PANEL_ID = 'drafts'
+import { requestReveal } from '../api/revealApi'
 import './drafts.css'
 
-export function DraftsOverlay() {
+/** What this person gets of the round now: the facilitator its controls, a member their drafts. */
+function useDraftsView() {
   const { role, controlDoc } = useBoardContext()
   const round = useThinkAloneRound(controlDoc)
   const connection = useDraftsUi((state) => state.connection)
@@ -40,14 +46,41 @@ export function DraftsOverlay() {
   const isFacilitator = role === 'facilitator'
   const hasPrivateLeftovers = round?.status === 'closed' && shown.some((draft) => draft.revealedAt === null)
   const showWriting = role !== 'observer' && (round?.status === 'open' || round?.status === 'revealed' || hasPrivateLeftovers)
-  if (!isFacilitator && !showWriting) return null
+  return { round, shown, isFacilitator, showWriting }
+}
 
+/** Whether the Think alone panel has anything for this person. */
+export function useDraftsAvailable(): boolean {
+  const { isFacilitator, showWriting } = useDraftsView()
+  return isFacilitator || showWriting
+}
+
+/** The Think alone panel's body in the dock. */
+export function DraftsPanelBody() {
+  const { round, shown, isFacilitator, showWriting } = useDraftsView()
   return (
-    <aside className="tt-drafts" aria-label="Think alone" data-testid="drafts" data-round-status={round?.status ?? 'none'} onPointerDown={(event) => event.stopPropagation()}>
+    <div className="tt-drafts" data-testid="drafts" data-round-status={round?.status ?? 'none'}>
       {isFacilitator && <RoundControls round={round} />}
       {showWriting && round && <MyDrafts round={round} drafts={shown} />}
-    </aside>
+    </div>
   )
+}
+
+/**
+ * Brings a member's Think alone panel up when a round opens (or is open when they arrive): what
+ * they write now goes there. Once per round, so closing the panel keeps it closed.
+ */
+export function DraftsRoundWatcher() {
+  const { role, controlDoc } = useBoardContext()
+  const round = useThinkAloneRound(controlDoc)
+  const shownFor = useRef<string | null>(null)
+  const openRoundId = round?.status === 'open' ? round.roundId : null
+  useEffect(() => {
+    if (role !== 'member' || !openRoundId || shownFor.current === openRoundId) return
+    shownFor.current = openRoundId
+    useDockStore.getState().open(DRAFTS_PANEL_ID)
+  }, [role, openRoundId])
+  return null
 }
 
 function useThinkAloneRound(controlDoc: Y.Doc): ThinkAloneRound | null {
@@ -141,7 +174,13 @@ function RoundControls({ round }: { round: ThinkAloneRound | null }) {
           </button>
         )}
         {round?.status === 'open' && (
-          <button type="button" className="tt-drafts__button tt-drafts__button--primary" onClick={() => void reveal()} disabled={busy} data-testid="drafts-reveal">
+          <button
+            type="button"
+            className="tt-drafts__button tt-drafts__button--primary"
+            onClick={() => void reveal()}
+            disabled={busy}
+            data-testid="drafts-reveal"
+          >
             {busy ? 'Revealing…' : 'Reveal'}
           </button>
         )}
@@ -170,7 +209,6 @@ function MyDrafts({ round, drafts }: { round: ThinkAloneRound; drafts: DraftData
   const board = useBoardContext()
   const editor = useEditor()
   const connection = useDraftsUi((state) => state.connection)
-  const problem = useDraftsUi((state) => state.problem)
   const anonymous = useDraftsUi((state) => state.anonymous)
   const setAnonymous = useDraftsUi((state) => state.setAnonymous)
   const ready = useLocallyReady(round.roundId)
@@ -206,7 +244,6 @@ function MyDrafts({ round, drafts }: { round: ThinkAloneRound; drafts: DraftData
       </div>
       {!isCollapsed && (
         <div id="tt-drafts-body" className="tt-drafts__body">
-          {problem && <p className="tt-drafts__muted">{problem}</p>}
           {isOpen && connection && (
             <div className="tt-drafts__add" role="group" aria-label="Add a draft">
               <span className="tt-drafts__muted" aria-hidden>

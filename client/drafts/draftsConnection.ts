@@ -3,13 +3,11 @@
  * under their personal token and kept in IndexedDB, so drafts written offline survive a reload and
  * reach the server (and, after a reveal, the board) when the browser reconnects.
  */
-import { IndexeddbPersistence } from 'y-indexeddb'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
+import type { WebsocketProvider } from 'y-websocket'
+import type * as Y from 'yjs'
 import { draftsDocName } from '../../shared/board/docNames'
-import { syncServerUrl } from '../board/boardConnection'
-import { shouldReconnectAfterClose } from '../board/connectionStatus'
 import type { PersonalToken } from '../board/personalToken'
+import { openSyncedDoc } from '../board/syncedDoc'
 
 export interface DraftsConnection {
   readonly personId: string
@@ -20,21 +18,10 @@ export interface DraftsConnection {
 
 export function openDraftsConnection(boardId: string, person: PersonalToken): DraftsConnection {
   const name = draftsDocName(boardId, person.personId)
-  const doc = new Y.Doc()
-  const localCopy = new IndexeddbPersistence(`think-together:${name}`, doc)
-  const provider = new WebsocketProvider(syncServerUrl(), name, doc, {
-    params: { token: person.personToken },
-    shouldReconnect: shouldReconnectAfterClose,
-    disableBc: true,
+  const synced = openSyncedDoc({
+    name,
+    token: person.personToken,
+    onRefused: (reason) => console.warn(JSON.stringify({ event: 'drafts.change_refused', boardId, reason })),
   })
-  return {
-    personId: person.personId,
-    doc,
-    provider,
-    close() {
-      provider.destroy()
-      void localCopy.destroy()
-      doc.destroy()
-    },
-  }
+  return { personId: person.personId, doc: synced.doc, provider: synced.provider, close: synced.close }
 }

@@ -1,8 +1,10 @@
 /**
- * The facilitation bar, in front of the canvas just below the pinned problem: the current phase
- * and its instructions, the shared countdown (on the server's clock), who is here with their
- * roles, and notices for the lock and the spotlight. A facilitator also gets the controls, in a
- * panel that opens below the bar. Everything is read live from the control document.
+ * The status line, in the chrome just below the pinned problem: one line with the current phase,
+ * the shared countdown (on the server's clock), what members may do (the lock wins over the
+ * phase), the spotlight, and who is here with their roles; the phase's instructions below it (one
+ * line, More for all of it), and a notice while changes wait for the facilitator. A facilitator
+ * also gets the controls, in the Facilitate panel of the board's dock. Everything is read live
+ * from the control document.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { useEditor, useValue } from 'tldraw'
@@ -24,6 +26,7 @@ import {
 } from '../../shared/board/facilitation'
 import type { BoardRole } from '../../shared/board/roles'
 import { useBoardContext } from '../board/boardContext'
+import { HeldChangesNotice } from '../board/HeldChangesNotice'
 import {
   clockEstimatedAtom,
   serverClockAtom,
@@ -32,6 +35,7 @@ import {
   useFacilitationPreferences,
   useParticipants,
   type FacilitationSnapshot,
+  summonNoticeAtom,
 } from './facilitationState'
 import {
   MAX_PHASE_INSTRUCTIONS_LENGTH,
@@ -51,119 +55,123 @@ import {
 } from './phases'
 import { summonToMyView } from './registerFacilitation'
 import { formatCountdown, playSoftChime } from './timerSignal'
+import { useTopBelow } from '../dock/useTopBelow'
 import './facilitation.css'
 
-type OpenPanel = 'people' | 'facilitate' | null
+/** The problem panel, tldraw's TopPanel: the status line sits below it. */
+const PROBLEM_PANEL_SELECTOR = '[data-testid="problem-panel"]'
 
 const ROLE_LABELS: Record<BoardRole, string> = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' }
 
-export function FacilitationOverlay() {
+export function FacilitationStatusLine() {
   const { controlDoc, role } = useBoardContext()
   const state = useFacilitation(controlDoc)
-  const top = useTopBelowProblemPanel()
-  const [openPanel, setOpenPanel] = useState<OpenPanel>(null)
+  const top = useTopBelow(PROBLEM_PANEL_SELECTOR, 8, 96)
+  const [isPeopleOpen, setPeopleOpen] = useState(false)
+  const [isInstructionsOpen, setInstructionsOpen] = useState(false)
   const peopleButton = useRef<HTMLButtonElement>(null)
-  const facilitateButton = useRef<HTMLButtonElement>(null)
   const phase = currentPhase(state.phases, state.currentPhaseId)
   const phaseIndex = phase ? state.phases.indexOf(phase) : -1
 
-  const toggle = (panel: Exclude<OpenPanel, null>) => setOpenPanel((open) => (open === panel ? null : panel))
-  const close = () => {
-    const button = openPanel === 'people' ? peopleButton.current : facilitateButton.current
-    setOpenPanel(null)
-    requestAnimationFrame(() => button?.focus())
+  const closePeople = () => {
+    setPeopleOpen(false)
+    requestAnimationFrame(() => peopleButton.current?.focus())
   }
 
   return (
     <div className="tt-facilitation" style={{ top }} data-testid="facilitation" onPointerDown={(event) => event.stopPropagation()}>
-      <section className="tt-facilitation__bar" aria-label="Session" data-testid="facilitation-bar">
-        <div className="tt-facilitation__phase">
-          <span className="tt-facilitation__phase-name" data-testid="phase-name">
-            {phase ? phase.name : 'No phase yet'}
-          </span>
-          {phase && (
-            <span className="tt-facilitation__muted" data-testid="phase-position">
-              {phaseIndex + 1} of {state.phases.length}
+      <div className="tt-facilitation__line" data-testid="status-line">
+        <section className="tt-facilitation__bar" aria-label="Session" data-testid="facilitation-bar">
+          <div className="tt-facilitation__phase">
+            <span className="tt-facilitation__phase-name" data-testid="phase-name">
+              {phase ? phase.name : 'No phase yet'}
             </span>
-          )}
-        </div>
-        <TimerChip timer={state.timer} />
-        <button
-          ref={peopleButton}
-          type="button"
-          className="tt-facilitation__button"
-          aria-expanded={openPanel === 'people'}
-          aria-controls="tt-facilitation-people"
-          onClick={() => toggle('people')}
-          data-testid="facilitation-people-toggle"
-        >
-          People
-        </button>
-        {role === 'facilitator' && (
+            {phase && (
+              <span className="tt-facilitation__muted" data-testid="phase-position">
+                {phaseIndex + 1} of {state.phases.length}
+              </span>
+            )}
+          </div>
+          <TimerChip timer={state.timer} />
+          <MembersMay state={state} role={role} memberActions={phase?.memberActions ?? null} />
+          <SpotlightNotice state={state} />
           <button
-            ref={facilitateButton}
+            ref={peopleButton}
             type="button"
-            className="tt-facilitation__button tt-facilitation__button--primary"
-            aria-expanded={openPanel === 'facilitate'}
-            aria-controls="tt-facilitation-controls"
-            onClick={() => toggle('facilitate')}
-            data-testid="facilitation-controls-toggle"
+            className="tt-facilitation__button"
+            aria-expanded={isPeopleOpen}
+            aria-controls="tt-facilitation-people"
+            onClick={() => setPeopleOpen((open) => !open)}
+            data-testid="facilitation-people-toggle"
           >
-            Facilitate
+            People
           </button>
+        </section>
+        {phase?.instructions && (
+          <div className="tt-facilitation__instructions-row" data-expanded={isInstructionsOpen}>
+            <p
+              className="tt-facilitation__instructions"
+              id="tt-phase-instructions"
+              aria-label={`Instructions for ${phase.name}`}
+              data-testid="phase-instructions"
+            >
+              {phase.instructions}
+            </p>
+            <button
+              type="button"
+              className="tt-facilitation__link tt-facilitation__more"
+              aria-expanded={isInstructionsOpen}
+              aria-controls="tt-phase-instructions"
+              onClick={() => setInstructionsOpen((open) => !open)}
+            >
+              {isInstructionsOpen ? 'Less' : 'More'}
+            </button>
+          </div>
         )}
-      </section>
-      {phase?.instructions && (
-        <p className="tt-facilitation__instructions" aria-label={`Instructions for ${phase.name}`} data-testid="phase-instructions">
-          {phase.instructions}
-        </p>
-      )}
-      {phase?.memberActions && (
-        <p className="tt-facilitation__instructions tt-facilitation__allowed" data-testid="phase-member-actions">
-          {phase.memberActions.length === 0
-            ? 'Members work in their own drafts; the board stays as it is.'
-            : `Members may ${phase.memberActions.map((action) => MEMBER_ACTION_LABELS[action]).join(', ')}.`}
-        </p>
-      )}
-      {state.locked && (
-        <p className="tt-facilitation__notice" role="status" data-testid="lock-notice">
-          {role === 'facilitator' ? 'Board locked for members' : 'Board locked by the facilitator'}
-        </p>
-      )}
-      <SpotlightNotice state={state} />
-      {openPanel === 'people' && <PeoplePanel onClose={close} />}
-      {openPanel === 'facilitate' && role === 'facilitator' && <FacilitatorPanel state={state} onClose={close} />}
+        <HeldChangesNotice />
+      </div>
+      {isPeopleOpen && <PeoplePanel onClose={closePeople} />}
     </div>
   )
 }
 
-/** Places the bar 8px below the problem panel (whose height changes as it opens and wraps). */
-function useTopBelowProblemPanel(): number {
-  const [top, setTop] = useState(96)
-  useEffect(() => {
-    let observed: Element | null = null
-    const resize = new ResizeObserver(() => measure())
-    const measure = () => {
-      const panel = document.querySelector('[data-testid="problem-panel"]')
-      if (panel !== observed) {
-        if (observed) resize.unobserve(observed)
-        if (panel) resize.observe(panel)
-        observed = panel
-      }
-      const container = document.querySelector('.tl-container')?.getBoundingClientRect()
-      if (panel && container) setTop(Math.round(panel.getBoundingClientRect().bottom - container.top + 8))
-    }
-    measure()
-    // The problem panel is tldraw's TopPanel: it can mount after us and move between layouts.
-    const interval = setInterval(measure, 1_000)
-    window.addEventListener('resize', measure)
-    return () => {
-      clearInterval(interval)
-      window.removeEventListener('resize', measure)
-      resize.disconnect()
-    }
-  }, [])
-  return top
+/**
+ * What members may do now, in one place: the lock wins over the phase, so the line never says
+ * members may move cards while the board is locked.
+ */
+function MembersMay({ state, role, memberActions }: { state: FacilitationSnapshot; role: BoardRole; memberActions: readonly MemberAction[] | null }) {
+  if (state.locked) {
+    return (
+      <span className="tt-facilitation__status tt-facilitation__status--locked" role="status" data-testid="lock-notice">
+        {role === 'facilitator' ? 'Board locked for members' : 'Board locked by the facilitator'}
+      </span>
+    )
+  }
+  if (!memberActions) return null
+  return (
+    <span className="tt-facilitation__status" data-testid="phase-member-actions">
+      {memberActions.length === 0
+        ? 'Members work in their own drafts; the board stays as it is.'
+        : `Members may ${memberActions.map((action) => MEMBER_ACTION_LABELS[action]).join(', ')}.`}
+    </span>
+  )
+}
+
+/** The Facilitate panel's body in the dock (facilitators only): phases, timer, board and people. */
+export function FacilitatePanelBody() {
+  const { controlDoc } = useBoardContext()
+  const state = useFacilitation(controlDoc)
+  return (
+    <div data-testid="facilitation-controls" className="tt-facilitation__sections">
+      <PhaseControls state={state} />
+      <TimerControls state={state} />
+      <BoardControls state={state} />
+    </div>
+  )
+}
+
+export function useIsFacilitator(): boolean {
+  return useBoardContext().role === 'facilitator'
 }
 
 /** The shared countdown; it pulses gently (and chimes, if turned on) when it reaches zero. */
@@ -228,16 +236,16 @@ function SpotlightNotice({ state }: { state: FacilitationSnapshot }) {
   if (!spotlight) return null
   if (spotlight.userId === editor.user.getId()) {
     return (
-      <p className="tt-facilitation__notice" role="status" data-testid="spotlight-notice" data-spotlight="leading">
-        Spotlight on: everyone follows your view
+      <span className="tt-facilitation__status" role="status" data-testid="spotlight-notice" data-spotlight="leading">
+        Spotlight: everyone follows you
         <button type="button" className="tt-facilitation__link" onClick={() => setSpotlight(controlDoc, null)} data-testid="spotlight-release">
           Release
         </button>
-      </p>
+      </span>
     )
   }
   return (
-    <p className="tt-facilitation__notice" role="status" data-testid="spotlight-notice" data-spotlight={hasLeft ? 'left' : 'following'}>
+    <span className="tt-facilitation__status" role="status" data-testid="spotlight-notice" data-spotlight={hasLeft ? 'left' : 'following'}>
       {hasLeft ? `You left ${spotlight.name}’s spotlight` : `Following ${spotlight.name} (spotlight)`}
       {hasLeft ? (
         <button type="button" className="tt-facilitation__link" onClick={() => spotlightLeftAtom.set(false)} data-testid="spotlight-rejoin">
@@ -248,7 +256,7 @@ function SpotlightNotice({ state }: { state: FacilitationSnapshot }) {
           Leave spotlight
         </button>
       )}
-    </p>
+    </span>
   )
 }
 
@@ -312,18 +320,6 @@ function PeoplePanel({ onClose }: { onClose: () => void }) {
   )
 }
 
-function FacilitatorPanel({ state, onClose }: { state: FacilitationSnapshot; onClose: () => void }) {
-  return (
-    <Panel id="tt-facilitation-controls" title="Facilitate" onClose={onClose}>
-      <div data-testid="facilitation-controls" className="tt-facilitation__sections">
-        <PhaseControls state={state} />
-        <TimerControls state={state} />
-        <BoardControls state={state} />
-      </div>
-    </Panel>
-  )
-}
-
 function PhaseControls({ state }: { state: FacilitationSnapshot }) {
   const { controlDoc } = useBoardContext()
   const [preset, setPreset] = useState<PhasePresetKey>('think-alone')
@@ -348,21 +344,53 @@ function PhaseControls({ state }: { state: FacilitationSnapshot }) {
               />
             </li>
           ) : (
-            <li key={phase.id} className="tt-facilitation__phase-row" aria-current={phase.id === state.currentPhaseId ? 'step' : undefined} data-testid="phase-row">
-              <button type="button" className="tt-facilitation__phase-go" onClick={() => goToPhase(controlDoc, phase.id)} aria-label={`Go to ${phase.name}`}>
+            <li
+              key={phase.id}
+              className="tt-facilitation__phase-row"
+              aria-current={phase.id === state.currentPhaseId ? 'step' : undefined}
+              data-testid="phase-row"
+            >
+              <button type="button" className="tt-facilitation__phase-go" onClick={() => goToPhase(controlDoc, phase.id)}>
+                <span className="tt-visually-hidden">Go to </span>
                 <span>{phase.name}</span>
                 <span className="tt-facilitation__muted">{Math.round(phase.durationMs / 60_000)} min</span>
               </button>
-              <button type="button" className="tt-facilitation__icon" onClick={() => movePhase(controlDoc, phase.id, -1)} disabled={index === 0} aria-label={`Move ${phase.name} earlier`}>
+              <button
+                type="button"
+                className="tt-facilitation__icon"
+                onClick={() => movePhase(controlDoc, phase.id, -1)}
+                disabled={index === 0}
+                aria-label={`Move ${phase.name} earlier`}
+                title={`Move ${phase.name} earlier`}
+              >
                 ↑
               </button>
-              <button type="button" className="tt-facilitation__icon" onClick={() => movePhase(controlDoc, phase.id, 1)} disabled={index === state.phases.length - 1} aria-label={`Move ${phase.name} later`}>
+              <button
+                type="button"
+                className="tt-facilitation__icon"
+                onClick={() => movePhase(controlDoc, phase.id, 1)}
+                disabled={index === state.phases.length - 1}
+                aria-label={`Move ${phase.name} later`}
+                title={`Move ${phase.name} later`}
+              >
                 ↓
               </button>
-              <button type="button" className="tt-facilitation__icon" onClick={() => setEditingId(phase.id)} aria-label={`Edit ${phase.name}`}>
+              <button
+                type="button"
+                className="tt-facilitation__icon"
+                onClick={() => setEditingId(phase.id)}
+                aria-label={`Edit ${phase.name}`}
+                title={`Edit ${phase.name}`}
+              >
                 ✎
               </button>
-              <button type="button" className="tt-facilitation__icon" onClick={() => removePhase(controlDoc, phase.id)} aria-label={`Remove ${phase.name}`}>
+              <button
+                type="button"
+                className="tt-facilitation__icon"
+                onClick={() => removePhase(controlDoc, phase.id)}
+                aria-label={`Remove ${phase.name}`}
+                title={`Remove ${phase.name}`}
+              >
                 ×
               </button>
             </li>
@@ -385,10 +413,22 @@ function PhaseControls({ state }: { state: FacilitationSnapshot }) {
         </button>
       </div>
       <div className="tt-facilitation__row">
-        <button type="button" className="tt-facilitation__button" disabled={!previous} onClick={() => previous && goToPhase(controlDoc, previous)} data-testid="phase-previous">
+        <button
+          type="button"
+          className="tt-facilitation__button"
+          disabled={!previous}
+          onClick={() => previous && goToPhase(controlDoc, previous)}
+          data-testid="phase-previous"
+        >
           Previous phase
         </button>
-        <button type="button" className="tt-facilitation__button tt-facilitation__button--primary" disabled={!next} onClick={() => next && goToPhase(controlDoc, next)} data-testid="phase-next">
+        <button
+          type="button"
+          className="tt-facilitation__button tt-facilitation__button--primary"
+          disabled={!next}
+          onClick={() => next && goToPhase(controlDoc, next)}
+          data-testid="phase-next"
+        >
           {state.currentPhaseId ? 'Next phase' : 'Start first phase'}
         </button>
       </div>
@@ -396,27 +436,21 @@ function PhaseControls({ state }: { state: FacilitationSnapshot }) {
   )
 }
 
-function PhaseEditor({
-  initial,
-  onSave,
-  onCancel,
-}: {
-  initial: PhaseData
-  onSave: (phase: PhaseData) => void
-  onCancel: () => void
-}) {
+function PhaseEditor({ initial, onSave, onCancel }: { initial: PhaseData; onSave: (phase: PhaseData) => void; onCancel: () => void }) {
   const [name, setName] = useState(initial.name)
   const [instructions, setInstructions] = useState(initial.instructions)
   const [minutes, setMinutes] = useState(String(Math.round(initial.durationMs / 60_000)))
   const [actions, setActions] = useState<MemberAction[]>(initial.memberActions ?? [...MEMBER_ACTIONS])
   const toggleAction = (action: MemberAction) =>
-    setActions((current) => (current.includes(action) ? current.filter((a) => a !== action) : MEMBER_ACTIONS.filter((a) => a === action || current.includes(a))))
+    setActions((current) =>
+      current.includes(action) ? current.filter((a) => a !== action) : MEMBER_ACTIONS.filter((a) => a === action || current.includes(a)),
+    )
   return (
     <form
       className="tt-facilitation__editor"
       onSubmit={(event) => {
         event.preventDefault()
-        onSave({ id: initial.id, name, instructions, durationMs: (Number(minutes) || 1) * 60_000, memberActions: actions })
+        onSave({ ...initial, name, instructions, durationMs: (Number(minutes) || 1) * 60_000, memberActions: actions })
       }}
       data-testid="phase-editor"
     >
@@ -426,11 +460,24 @@ function PhaseEditor({
       </label>
       <label>
         Instructions
-        <textarea value={instructions} onChange={(event) => setInstructions(event.target.value)} maxLength={MAX_PHASE_INSTRUCTIONS_LENGTH} rows={3} data-testid="phase-editor-instructions" />
+        <textarea
+          value={instructions}
+          onChange={(event) => setInstructions(event.target.value)}
+          maxLength={MAX_PHASE_INSTRUCTIONS_LENGTH}
+          rows={3}
+          data-testid="phase-editor-instructions"
+        />
       </label>
       <label>
         Minutes
-        <input type="number" min={1} max={MAX_PHASE_MS / 60_000} value={minutes} onChange={(event) => setMinutes(event.target.value)} data-testid="phase-editor-minutes" />
+        <input
+          type="number"
+          min={1}
+          max={MAX_PHASE_MS / 60_000}
+          value={minutes}
+          onChange={(event) => setMinutes(event.target.value)}
+          data-testid="phase-editor-minutes"
+        />
       </label>
       <fieldset className="tt-facilitation__actions">
         <legend>Members may</legend>
@@ -482,10 +529,22 @@ function TimerControls({ state }: { state: FacilitationSnapshot }) {
             Resume
           </button>
         )}
-        <button type="button" className="tt-facilitation__button" disabled={timer.state === 'stopped'} onClick={() => addTimerTime(controlDoc, 60_000, serverNow())} data-testid="timer-add-minute">
+        <button
+          type="button"
+          className="tt-facilitation__button"
+          disabled={timer.state === 'stopped'}
+          onClick={() => addTimerTime(controlDoc, 60_000, serverNow())}
+          data-testid="timer-add-minute"
+        >
           +1 min
         </button>
-        <button type="button" className="tt-facilitation__button" disabled={timer.state === 'stopped'} onClick={() => stopTimer(controlDoc)} data-testid="timer-stop">
+        <button
+          type="button"
+          className="tt-facilitation__button"
+          disabled={timer.state === 'stopped'}
+          onClick={() => stopTimer(controlDoc)}
+          data-testid="timer-stop"
+        >
           Stop
         </button>
       </div>
@@ -522,7 +581,15 @@ function BoardControls({ state }: { state: FacilitationSnapshot }) {
         </button>
       </div>
       <div className="tt-facilitation__row">
-        <button type="button" className="tt-facilitation__button" onClick={() => summonToMyView(editor, (to) => summonEveryone(controlDoc, to))} data-testid="summon">
+        <button
+          type="button"
+          className="tt-facilitation__button"
+          onClick={() => {
+            summonToMyView(editor, (to) => summonEveryone(controlDoc, to))
+            summonNoticeAtom.set({ seq: Date.now(), by: null })
+          }}
+          data-testid="summon"
+        >
           Bring everyone to me
         </button>
         <button

@@ -2,7 +2,9 @@
  * What the facilitation UI reads: the control document's facilitation map as one snapshot
  * (re-read on every change, deep), this tab's session state shared between the editor-side
  * wiring and the overlay (the server clock, whether this person left the spotlight), and the
- * people on the board with the role each one published in awareness.
+ * people on the board with their roles, as the relay stamps them on every presence it relays: it
+ * writes the name and colour the server knows for the person's personal token into `presence`, and
+ * sets `role` and `person` ({id, name, color, practice}) beside it, so what others claim does not count.
  */
 import { useEffect, useState } from 'react'
 import { atom } from 'tldraw'
@@ -10,15 +12,7 @@ import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
 import { create } from 'zustand'
 import { persist } from 'zustand/middleware'
-import {
-  FACILITATION_MAP,
-  isBoardLocked,
-  readSpotlight,
-  readTimer,
-  type PhaseData,
-  type SpotlightData,
-  type TimerState,
-} from '../../shared/board/facilitation'
+import { FACILITATION_MAP, isBoardLocked, readSpotlight, readTimer, type PhaseData, type SpotlightData, type TimerState } from '../../shared/board/facilitation'
 import { isBoardRole, type BoardRole } from '../../shared/board/roles'
 import { readCurrentPhaseId, readPhases } from './phases'
 import type { ServerClock } from './serverClock'
@@ -61,6 +55,15 @@ export const clockEstimatedAtom = atom('facilitation.clockEstimated', false)
 /** Whether this person left the current spotlight (they stay where they are until they rejoin). */
 export const spotlightLeftAtom = atom('facilitation.spotlightLeft', false)
 
+/** The latest "bring everyone to me" this screen took part in, for its notice (SummonNotice.tsx). */
+export interface SummonNoticeData {
+  readonly seq: number
+  /** Who moved this screen; null on the facilitator's own screen, which moved the others. */
+  readonly by: string | null
+}
+
+export const summonNoticeAtom = atom<SummonNoticeData | null>('facilitation.summonNotice', null)
+
 /** Per-browser preferences of the facilitation UI. */
 export interface FacilitationPreferences {
   /** Whether a soft sound plays when the timer ends (the visual pulse is always there). */
@@ -78,13 +81,17 @@ export const useFacilitationPreferences = create<FacilitationPreferences>()(
   ),
 )
 
-/** The awareness field in which each client publishes the role it joined with. */
+/** The awareness field in which each client publishes the role it joined with (the relay overwrites it with the true one). */
 export const ROLE_AWARENESS_FIELD = 'role'
+/** The awareness field in which the relay states who a presence belongs to: {id, name, color, practice}. */
+export const PERSON_AWARENESS_FIELD = 'person'
 
 export interface Participant {
   readonly userId: string
   readonly name: string
   readonly color: string
+  /** Their practice line, from the relay's `person` stamp ('' when there is none). */
+  readonly practice: string
   /** The role the person's client published, or null while it has not. */
   readonly role: BoardRole | null
   readonly isMe: boolean
@@ -99,19 +106,19 @@ export function readParticipants(awareness: Awareness): Participant[] {
     const presence = (state as { presence?: unknown }).presence as { userId?: unknown; userName?: unknown; color?: unknown } | null | undefined
     if (!presence || typeof presence.userId !== 'string') continue
     const roleField = (state as Record<string, unknown>)[ROLE_AWARENESS_FIELD]
+    const stamped = (state as Record<string, unknown>)[PERSON_AWARENESS_FIELD] as { practice?: unknown } | null | undefined
     const participant: Participant = {
       userId: presence.userId,
       name: typeof presence.userName === 'string' && presence.userName ? presence.userName : 'Someone',
       color: typeof presence.color === 'string' ? presence.color : 'currentColor',
+      practice: typeof stamped?.practice === 'string' ? stamped.practice : '',
       role: isBoardRole(roleField) ? roleField : null,
       isMe: clientId === awareness.clientID,
     }
     const existing = byUser.get(participant.userId)
     if (!existing || (!existing.role && participant.role) || participant.isMe) byUser.set(participant.userId, participant)
   }
-  return [...byUser.values()].sort(
-    (a, b) => ROLE_ORDER[a.role ?? 'observer'] - ROLE_ORDER[b.role ?? 'observer'] || a.name.localeCompare(b.name),
-  )
+  return [...byUser.values()].sort((a, b) => ROLE_ORDER[a.role ?? 'observer'] - ROLE_ORDER[b.role ?? 'observer'] || a.name.localeCompare(b.name))
 }
 
 export function useParticipants(awareness: Awareness): Participant[] {

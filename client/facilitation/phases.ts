@@ -10,6 +10,7 @@
  * ```
  */
 import * as Y from 'yjs'
+import { openThinkAloneRound, readThinkAloneRound } from '../../shared/board/drafts'
 import { FACILITATION_MAP, isMemberAction, stopTimer, type MemberAction, type PhaseData } from '../../shared/board/facilitation'
 
 export const MAX_PHASE_NAME_LENGTH = 60
@@ -27,6 +28,8 @@ export interface PhasePreset {
   readonly durationMs: number
   /** What members may do on the board in it (thinking alone happens in private drafts). */
   readonly memberActions: readonly MemberAction[]
+  /** Whether entering it opens a think-alone round: one set-up, not a phase and a round. */
+  readonly thinkAlone?: boolean
 }
 
 export const PHASE_PRESETS: readonly PhasePreset[] = [
@@ -36,6 +39,7 @@ export const PHASE_PRESETS: readonly PhasePreset[] = [
     instructions: 'On your own, write down what you know and think about the problem, one card per thought. No discussion yet.',
     durationMs: 5 * 60_000,
     memberActions: [],
+    thinkAlone: true,
   },
   {
     key: 'share',
@@ -83,19 +87,29 @@ export function cleanPhase(phase: PhaseData): PhaseData {
     durationMs,
   }
   if (phase.memberActions) cleaned.memberActions = [...new Set(phase.memberActions.filter(isMemberAction))]
+  if (phase.thinkAlone === true) cleaned.thinkAlone = true
   return cleaned
 }
 
 export function phaseFromPreset(key: PhasePresetKey, id: string = newPhaseId()): PhaseData {
   const preset = PHASE_PRESETS.find((candidate) => candidate.key === key) ?? PHASE_PRESETS[0]
-  return { id, name: preset.name, instructions: preset.instructions, durationMs: preset.durationMs, memberActions: [...preset.memberActions] }
+  const phase: PhaseData = { id, name: preset.name, instructions: preset.instructions, durationMs: preset.durationMs, memberActions: [...preset.memberActions] }
+  if (preset.thinkAlone) phase.thinkAlone = true
+  return phase
 }
 
 function parsePhase(value: unknown): PhaseData | null {
   if (!value || typeof value !== 'object') return null
-  const { id, name, instructions, durationMs, memberActions } = value as Record<string, unknown>
+  const { id, name, instructions, durationMs, memberActions, thinkAlone } = value as Record<string, unknown>
   if (typeof id !== 'string' || typeof name !== 'string' || typeof instructions !== 'string' || typeof durationMs !== 'number') return null
-  return cleanPhase({ id, name, instructions, durationMs, memberActions: Array.isArray(memberActions) ? memberActions.filter(isMemberAction) : undefined })
+  return cleanPhase({
+    id,
+    name,
+    instructions,
+    durationMs,
+    memberActions: Array.isArray(memberActions) ? memberActions.filter(isMemberAction) : undefined,
+    thinkAlone: thinkAlone === true,
+  })
 }
 
 function phaseArray(doc: Y.Doc): Y.Array<PhaseData> | null {
@@ -178,10 +192,13 @@ export function movePhase(doc: Y.Doc, phaseId: string, by: -1 | 1): void {
  * Makes a phase the current one (null: no phase). The timer stops: the facilitator starts the new
  * phase's countdown when the group is ready.
  */
-export function goToPhase(doc: Y.Doc, phaseId: string | null): void {
+/** Moves the session to a phase; a think-alone phase opens a round of drafts in the same change. */
+export function goToPhase(doc: Y.Doc, phaseId: string | null, now = Date.now()): void {
   doc.transact(() => {
     if (phaseId === null) facilitation(doc).delete('currentPhaseId')
     else facilitation(doc).set('currentPhaseId', phaseId)
     stopTimer(doc)
+    const phase = phaseId === null ? null : currentPhase(readPhases(doc), phaseId)
+    if (phase?.thinkAlone && readThinkAloneRound(doc)?.status !== 'open') openThinkAloneRound(doc, crypto.randomUUID(), now)
   })
 }

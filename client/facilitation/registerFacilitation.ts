@@ -1,25 +1,19 @@
 /**
  * The editor side of facilitation, wired when the editor mounts: estimates the server clock,
- * publishes this person's role in awareness, makes a member's editor read-only while the board is
- * locked, moves the camera when the facilitator summons everyone, follows the spotlight (until
- * this person leaves it), and keeps locking and unlocking shapes to facilitators.
+ * publishes this person's role in awareness, makes a member's editor read-only while they may not
+ * change the canvas (the board is locked, or the phase allows no adding, arranging or linking),
+ * moves the camera when the facilitator summons everyone (and says so: SummonNotice.tsx), follows the spotlight (until this person
+ * leaves it), and keeps locking and unlocking shapes to facilitators.
  *
- * The relay enforces what matters (members' canvas writes while locked, any write to the control
- * document by a non-facilitator); this only makes the UI say and do the same.
+ * The relay enforces what matters (members' writes while locked or outside what the phase allows,
+ * any write to the control document by a non-facilitator); this only makes the UI say and do the same.
  */
 import { Box, atom, isAtom, react, type Atom, type Editor, type TLShape } from 'tldraw'
-import {
-  FACILITATION_MAP,
-  isBoardLocked,
-  membersMayChangeCanvas,
-  readSpotlight,
-  readSummon,
-  type SpotlightData,
-  type SummonData,
-} from '../../shared/board/facilitation'
+import { FACILITATION_MAP, readSpotlight, readSummon, type SpotlightData, type SummonData } from '../../shared/board/facilitation'
 import type { BoardContextValue } from '../board/boardContext'
-import { ROLE_AWARENESS_FIELD, clockEstimatedAtom, serverClockAtom, spotlightLeftAtom } from './facilitationState'
-import { fetchServerTime, startServerClock } from './serverClock'
+import { ROLE_AWARENESS_FIELD, clockEstimatedAtom, serverClockAtom, spotlightLeftAtom, summonNoticeAtom } from './facilitationState'
+import { fetchServerTime } from '../api/boardsApi'
+import { startServerClock } from './serverClock'
 
 export function registerFacilitation(editor: Editor, board: BoardContextValue): () => void {
   const { controlDoc, awareness, role } = board
@@ -32,16 +26,20 @@ export function registerFacilitation(editor: Editor, board: BoardContextValue): 
 
   queueMicrotask(() => awareness.setLocalStateField(ROLE_AWARENESS_FIELD, role))
 
-  // A member's editor is read-only while the board is locked, and in a phase that lets members
-  // change nothing on the board (the relay refuses their changes then anyway).
-  const applyLock = () => {
-    if (role !== 'member') return
-    const locked = isBoardLocked(controlDoc) || !membersMayChangeCanvas(controlDoc)
-    if (editor.getInstanceState().isReadonly !== locked) {
-      if (locked) editor.setEditingShape(null)
-      setEditorMode(editor, locked ? 'readonly' : 'readwrite')
-    }
-  }
+  // A member's editor is read-only while they may not change the canvas (the relay holds their
+  // canvas changes back then anyway); replies and reactions follow their own actions.
+  let isRegistered = true
+  const stopApplyingLock =
+    role === 'member'
+      ? react('facilitation.canvasReadonly', () => {
+          const readonly = !board.permissions.mayWriteDoc('canvas')
+          queueMicrotask(() => {
+            if (!isRegistered || editor.getInstanceState().isReadonly === readonly) return
+            if (readonly) editor.setEditingShape(null)
+            setEditorMode(editor, readonly ? 'readonly' : 'readwrite')
+          })
+        })
+      : () => {}
 
   // A summon written before this tab opened is history, not a request: only newer ones move the
   // camera. Before the control document has synced, the first one seen is taken as history.
@@ -55,21 +53,22 @@ export function registerFacilitation(editor: Editor, board: BoardContextValue): 
     }
     if (!summon || summon.seq <= lastSummonSeq) return
     lastSummonSeq = summon.seq
-    if (summon.userId !== myUserId) goToSummon(editor, summon)
+    if (summon.userId === myUserId) return
+    goToSummon(editor, summon)
+    const by = editor.getCollaborators().find((presence) => presence.userId === summon.userId)?.userName || 'The facilitator'
+    summonNoticeAtom.set({ seq: summon.seq, by })
   }
 
   const spotlight = atom<SpotlightData | null>('facilitation.spotlight', readSpotlight(controlDoc))
   spotlightLeftAtom.set(false)
 
   const onControlChange = () => {
-    applyLock()
     applySummon()
     const next = readSpotlight(controlDoc)
     const previous = spotlight.get()
     if (next?.userId !== previous?.userId || next?.name !== previous?.name) spotlight.set(next)
   }
   map.observeDeep(onControlChange)
-  applyLock()
 
   // Following the spotlight: start when it is on and its leader's presence is here; stop when it
   // is released. Stopping to follow otherwise (the Leave button, panning, tldraw's people menu)
@@ -111,7 +110,9 @@ export function registerFacilitation(editor: Editor, board: BoardContextValue): 
         )
 
   return () => {
+    isRegistered = false
     map.unobserveDeep(onControlChange)
+    stopApplyingLock()
     stopFollowingSpotlight()
     stopGuardingShapeLocks()
     clock.dispose()

@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * const clock = startServerClock({ fetchServerNow: fetchServerTime })
+ * const clock = startServerClock({ fetchServerNow: fetchServerTime }) // client/api/boardsApi.ts
  * const remaining = timerRemaining(readTimer(controlDoc), clock.now())
  * clock.dispose()
  * ```
@@ -30,15 +30,6 @@ export function bestSample(samples: readonly ClockSample[]): ClockSample | null 
   let best: ClockSample | null = null
   for (const sample of samples) if (!best || sample.roundTripMs < best.roundTripMs) best = sample
   return best
-}
-
-/** Reads GET /api/time: the server's clock in ms since the epoch. */
-export async function fetchServerTime(signal?: AbortSignal): Promise<number> {
-  const response = await fetch('/api/time', { cache: 'no-store', signal })
-  if (!response.ok) throw new Error(`GET /api/time answered ${response.status}`)
-  const body = (await response.json()) as { now?: unknown }
-  if (typeof body.now !== 'number' || !Number.isFinite(body.now)) throw new Error('GET /api/time gave no time')
-  return body.now
 }
 
 export interface ServerClockOptions {

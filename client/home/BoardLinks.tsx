@@ -40,9 +40,7 @@ export function BoardLinks({ title, links, onStartOver }: BoardLinksProps) {
       <h2 id="tt-board-links-heading" ref={headingRef} tabIndex={-1} className="tt-board-links__heading">
         “{title}” is ready
       </h2>
-      <p className="tt-board-links__intro">
-        Anyone with a link joins with that link’s role. Copy each link now and share it with the right people.
-      </p>
+      <p className="tt-board-links__intro">Anyone with a link joins with that link’s role. Copy each link now and share it with the right people.</p>
       <ul className="tt-board-links__list">
         {ROLE_LINKS.map(({ role, label, description }) => (
           <li key={role} className="tt-board-links__item">
@@ -51,12 +49,7 @@ export function BoardLinks({ title, links, onStartOver }: BoardLinksProps) {
         ))}
       </ul>
       <div className="tt-board-links__actions">
-        <button
-          type="button"
-          className="tt-button tt-button--primary"
-          onClick={() => navigate(links.facilitator)}
-          data-testid="open-board-as-facilitator"
-        >
+        <button type="button" className="tt-button tt-button--primary" onClick={() => navigate(links.facilitator)} data-testid="open-board-as-facilitator">
           Open the board as facilitator
         </button>
         <button type="button" className="tt-button tt-button--secondary" onClick={onStartOver}>

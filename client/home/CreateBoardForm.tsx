@@ -1,17 +1,25 @@
 /**
- * The form that creates a board from a title and a problem statement. Validates before sending,
+ * The form that creates a board from a title, a problem statement and a template to start the
+ * canvas from (TemplatePicker.tsx). Validates before sending,
  * puts each error next to its field (and moves focus to the first one), and reports server errors.
+ * When the server needs its creation secret (GET /api/config, or a 401 that says so), the form
+ * asks for it too and remembers it in this browser once it has worked (creationSecret.ts).
  */
-import { useId, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { MAX_PROBLEM_LENGTH, MAX_TITLE_LENGTH } from '../../shared/board/docLayout'
-import { ApiError, createBoard, type CreatedBoard } from '../api/boardsApi'
+import { ApiError } from '../api/apiRequest'
+import { createBoard, fetchClientConfig, type CreatedBoard } from '../api/boardsApi'
 import { validateBoardForm, type BoardFormErrors } from './boardForm'
+import { forgetCreationSecret, readCreationSecret, rememberCreationSecret } from './creationSecret'
+import { TemplatePicker } from './TemplatePicker'
 
 export interface CreateBoardFormProps {
   onCreated(board: CreatedBoard, title: string): void
+  /** Told the title and problem as they are typed (an import of cards from a list uses them). */
+  onDraftChange?(draft: { title: string; problem: string }): void
 }
 
-export function CreateBoardForm({ onCreated }: CreateBoardFormProps) {
+export function CreateBoardForm({ onCreated, onDraftChange }: CreateBoardFormProps) {
   const fieldId = useId()
   const titleRef = useRef<HTMLInputElement>(null)
   const problemRef = useRef<HTMLTextAreaElement>(null)
@@ -20,6 +28,23 @@ export function CreateBoardForm({ onCreated }: CreateBoardFormProps) {
   const [errors, setErrors] = useState<BoardFormErrors>({})
   const [submitError, setSubmitError] = useState<string | null>(null)
   const [isSubmitting, setIsSubmitting] = useState(false)
+  const secretRef = useRef<HTMLInputElement>(null)
+  const [needsSecret, setNeedsSecret] = useState(false)
+  const [secret, setSecret] = useState(readCreationSecret)
+  const [secretError, setSecretError] = useState<string | null>(null)
+
+  useEffect(() => {
+    let current = true
+    fetchClientConfig().then(
+      (config) => current && setNeedsSecret(config.boardCreationNeedsToken),
+      // Unknown for now: a 401 on creating says so.
+      () => undefined,
+    )
+    return () => {
+      current = false
+    }
+  }, [])
+  const [template, setTemplate] = useState('empty')
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
@@ -27,14 +52,27 @@ export function CreateBoardForm({ onCreated }: CreateBoardFormProps) {
     const found = validateBoardForm({ title, problem })
     setErrors(found)
     setSubmitError(null)
+    setSecretError(null)
     if (found.title) return titleRef.current?.focus()
     if (found.problem) return problemRef.current?.focus()
+    if (needsSecret && !secret.trim()) {
+      setSecretError('Enter the creation secret your operator gave you.')
+      return secretRef.current?.focus()
+    }
 
     setIsSubmitting(true)
     try {
-      const board = await createBoard({ title: title.trim(), problem: problem.trim() })
+      const board = await createBoard({ title: title.trim(), problem: problem.trim(), template }, needsSecret ? secret.trim() : undefined)
+      if (needsSecret) rememberCreationSecret(secret.trim())
       onCreated(board, title.trim())
     } catch (error) {
+      if (error instanceof ApiError && error.kind === 'unauthorized') {
+        forgetCreationSecret()
+        setNeedsSecret(true)
+        setSecretError(error.message)
+        secretRef.current?.focus()
+        return
+      }
       setSubmitError(
         error instanceof ApiError
           ? error.kind === 'network'
@@ -76,7 +114,10 @@ export function CreateBoardForm({ onCreated }: CreateBoardFormProps) {
           autoFocus
           maxLength={MAX_TITLE_LENGTH}
           value={title}
-          onChange={(event) => setTitle(event.target.value)}
+          onChange={(event) => {
+            setTitle(event.target.value)
+            onDraftChange?.({ title: event.target.value, problem })
+          }}
           aria-invalid={errors.title ? true : undefined}
           aria-describedby={errors.title ? `${titleHintId} ${titleErrorId}` : titleHintId}
           data-testid="create-board-title"
@@ -103,7 +144,10 @@ export function CreateBoardForm({ onCreated }: CreateBoardFormProps) {
           rows={6}
           maxLength={MAX_PROBLEM_LENGTH}
           value={problem}
-          onChange={(event) => setProblem(event.target.value)}
+          onChange={(event) => {
+            setProblem(event.target.value)
+            onDraftChange?.({ title, problem: event.target.value })
+          }}
           aria-invalid={errors.problem ? true : undefined}
           aria-describedby={errors.problem ? `${problemHintId} ${problemErrorId}` : problemHintId}
           data-testid="create-board-problem"
@@ -117,6 +161,36 @@ export function CreateBoardForm({ onCreated }: CreateBoardFormProps) {
           </span>
         )}
       </div>
+
+      {needsSecret && (
+        <div className="tt-field">
+          <label className="tt-field__label" htmlFor={`${fieldId}-secret`}>
+            Creation secret
+          </label>
+          <span id={`${fieldId}-secret-hint`} className="tt-field__hint">
+            This server lets only its own people start boards. Ask the operator for the secret; this browser remembers it.
+          </span>
+          <input
+            ref={secretRef}
+            id={`${fieldId}-secret`}
+            className="tt-input"
+            name="creation-secret"
+            type="password"
+            autoComplete="off"
+            value={secret}
+            onChange={(event) => setSecret(event.target.value)}
+            aria-invalid={secretError ? true : undefined}
+            aria-describedby={secretError ? `${fieldId}-secret-hint ${fieldId}-secret-error` : `${fieldId}-secret-hint`}
+            data-testid="create-board-secret"
+          />
+          {secretError && (
+            <span id={`${fieldId}-secret-error`} className="tt-field__error" data-testid="create-board-secret-error">
+              {secretError}
+            </span>
+          )}
+        </div>
+      )}
+      <TemplatePicker value={template} onChange={setTemplate} />
 
       {submitError && (
         <p className="tt-create-form__submit-error" role="alert" data-testid="create-board-error">

@@ -15,10 +15,8 @@ export function validateBoardForm({ title, problem }: BoardFormValues): BoardFor
   const trimmedTitle = title.trim()
   const trimmedProblem = problem.trim()
   if (!trimmedTitle) errors.title = 'Give the board a title.'
-  else if (trimmedTitle.length > MAX_TITLE_LENGTH)
-    errors.title = `Keep the title under ${MAX_TITLE_LENGTH} characters.`
+  else if (trimmedTitle.length > MAX_TITLE_LENGTH) errors.title = `Keep the title under ${MAX_TITLE_LENGTH} characters.`
   if (!trimmedProblem) errors.problem = 'Describe the problem the group will think about.'
-  else if (trimmedProblem.length > MAX_PROBLEM_LENGTH)
-    errors.problem = `Keep the problem statement under ${MAX_PROBLEM_LENGTH} characters.`
+  else if (trimmedProblem.length > MAX_PROBLEM_LENGTH) errors.problem = `Keep the problem statement under ${MAX_PROBLEM_LENGTH} characters.`
   return errors
 }

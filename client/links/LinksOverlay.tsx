@@ -26,41 +26,35 @@ const GAP = 14
 
 function useToolbarPlacement(): Placement | null {
   const editor = useEditor()
-  return useValue(
-    'links toolbar placement',
-    () => {
-      if (editor.inputs.getIsDragging() || editor.getEditingShapeId()) return null
-      const selection = editor.getSelectionPageBounds()
-      if (!selection) return null
-      // Under a link's cards too, not only its arrow, so the toolbar never covers what it links.
-      const only = editor.getOnlySelectedShape()
-      const ends = only && linkMetaOf(only) ? linkedEnds(editor, only as TLArrowShape) : null
-      const endBounds = ends ? [editor.getShapePageBounds(ends.from), editor.getShapePageBounds(ends.to)] : []
-      const bounds = Box.Common([selection, ...endBounds.filter((box): box is Box => !!box)])
-      const viewport = editor.getViewportScreenBounds()
-      const below = editor.pageToViewport({ x: bounds.center.x, y: bounds.maxY })
-      const above = editor.pageToViewport({ x: bounds.center.x, y: bounds.minY })
-      const x = Math.min(Math.max(below.x, 180), viewport.w - 180)
-      if (below.y + GAP < viewport.h - BOTTOM_RESERVE) return { x, y: below.y + GAP, above: false }
-      return { x, y: Math.max(above.y - GAP, 60), above: true }
-    },
-    [editor],
-  )
+  return useValue('links toolbar placement', () => {
+    if (editor.inputs.getIsDragging() || editor.getEditingShapeId()) return null
+    const selection = editor.getSelectionPageBounds()
+    if (!selection) return null
+    // Under a link's cards too, not only its arrow, so the toolbar never covers what it links.
+    const only = editor.getOnlySelectedShape()
+    const ends = only && linkMetaOf(only) ? linkedEnds(editor, only as TLArrowShape) : null
+    const endBounds = ends ? [editor.getShapePageBounds(ends.from), editor.getShapePageBounds(ends.to)] : []
+    const bounds = Box.Common([selection, ...endBounds.filter((box): box is Box => !!box)])
+    const viewport = editor.getViewportScreenBounds()
+    const below = editor.pageToViewport({ x: bounds.center.x, y: bounds.maxY })
+    const above = editor.pageToViewport({ x: bounds.center.x, y: bounds.minY })
+    const x = Math.min(Math.max(below.x, 180), viewport.w - 180)
+    if (below.y + GAP < viewport.h - BOTTOM_RESERVE) return { x, y: below.y + GAP, above: false }
+    return { x, y: Math.max(above.y - GAP, 60), above: true }
+  }, [editor])
 }
 
 export function LinksOverlay() {
   const editor = useEditor()
-  const { canEdit } = useBoardContext()
+  const { permissions } = useBoardContext()
+  // Linking and changing a link's type follow the phase, and the editor's read-only (observers, a lock).
+  const canEdit = useValue('may link', () => permissions.may('link') && !editor.getIsReadonly(), [editor, permissions])
   const placement = useToolbarPlacement()
-  const selectedLink = useValue(
-    'selected link',
-    () => {
-      const shape = editor.getOnlySelectedShape()
-      const meta = linkMetaOf(shape ?? undefined)
-      return shape && meta ? { id: shape.id, meta } : null
-    },
-    [editor],
-  )
+  const selectedLink = useValue('selected link', () => {
+    const shape = editor.getOnlySelectedShape()
+    const meta = linkMetaOf(shape ?? undefined)
+    return shape && meta ? { id: shape.id, meta } : null
+  }, [editor])
   const canLinkSelection = useValue('linkable selection', () => canEdit && linkableSelection(editor) !== null, [editor, canEdit])
   const rootRef = useRef<HTMLDivElement>(null)
 
@@ -91,11 +85,7 @@ export function LinksOverlay() {
       onKeyUp={(event) => event.stopPropagation()}
       data-testid="links-toolbar"
     >
-      {selectedLink ? (
-        <LinkDetails key={selectedLink.id} linkId={selectedLink.id} meta={selectedLink.meta} canEdit={canEdit} />
-      ) : (
-        <LinkSelectionButton />
-      )}
+      {selectedLink ? <LinkDetails key={selectedLink.id} linkId={selectedLink.id} meta={selectedLink.meta} canEdit={canEdit} /> : <LinkSelectionButton />}
     </div>
   )
 }
@@ -119,9 +109,11 @@ function LinkSelectionButton() {
 
 /** After linking by keyboard, the new link's type picker takes the focus, so the type is one key away. */
 function focusLinkPickerSoon() {
-  requestAnimationFrame(() => requestAnimationFrame(() => {
-    document.querySelector<HTMLButtonElement>('.tt-link-types [aria-checked="true"]')?.focus()
-  }))
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      document.querySelector<HTMLButtonElement>('.tt-link-types [aria-checked="true"]')?.focus()
+    }),
+  )
 }
 
 function LinkDetails({ linkId, meta, canEdit }: { linkId: TLShapeId; meta: LinkMeta; canEdit: boolean }) {
@@ -207,11 +199,10 @@ const DASH_ARRAYS: Partial<Record<LinkArrowStyle['dash'], string>> = { dashed: '
 function LinkSwatch({ type }: { type: LinkType }) {
   const editor = useEditor()
   const style = LINK_TYPE_STYLE[type]
-  const stroke = useValue(
-    'link swatch colour',
-    () => getColorValue(editor.getCurrentTheme().colors[editor.getColorMode()], style.color, 'solid'),
-    [editor, style.color],
-  )
+  const stroke = useValue('link swatch colour', () => getColorValue(editor.getCurrentTheme().colors[editor.getColorMode()], style.color, 'solid'), [
+    editor,
+    style.color,
+  ])
   return (
     <svg className="tt-link-swatch" width="18" height="8" viewBox="0 0 18 8" aria-hidden="true">
       <line x1="1" y1="4" x2="17" y2="4" stroke={stroke} strokeWidth="2" strokeLinecap="round" strokeDasharray={DASH_ARRAYS[style.dash]} />

@@ -13,7 +13,7 @@ import { create } from 'zustand'
 export type ConnectionStatus = 'connecting' | 'connected' | 'offline' | 'denied'
 
 /** Why the server refused the connection; mirrors the non-retryable close codes. */
-export type DeniedReason = 'unauthorized' | 'boardNotFound' | 'badDocumentName'
+export type DeniedReason = 'unauthorized' | 'boardNotFound' | 'badDocumentName' | 'linkReplaced' | 'boardDeleted'
 
 export interface ConnectionState {
   readonly status: ConnectionStatus
@@ -26,8 +26,7 @@ export interface ConnectionState {
 export const useConnectionStore = create<ConnectionState>()((set) => ({
   status: 'connecting',
   deniedReason: null,
-  setStatus: (status) =>
-    set((state) => (state.status === 'denied' ? state : { status, deniedReason: null })),
+  setStatus: (status) => set((state) => (state.status === 'denied' ? state : { status, deniedReason: null })),
   deny: (reason) => set({ status: 'denied', deniedReason: reason }),
   reset: () => set({ status: 'connecting', deniedReason: null }),
 }))

@@ -1,7 +1,9 @@
 /**
- * Who this person is, on every board they open from this browser: a stable random user id, a
- * display name and a line about their practice (both asked for on the first visit), and a colour.
- * Kept in localStorage. Also keeps the
+ * Who this person chose to be, on every board they open from this browser: a display name and a
+ * line about their practice (both asked for on the first visit), and a colour. Kept in
+ * localStorage. On a board they are known by the person id of their personal token, and the server
+ * records the name, colour and practice it is sent (client/board/boardIdentity.ts); the random
+ * `userId` here only picks the default colour before any board has given them an id. Also keeps the
  * tldraw preferences a person changes in tldraw's own menus (dark mode, snapping, ...), because
  * the board hands tldraw this store as its user (see client/board/tldrawUser.ts).
  */
@@ -19,13 +21,21 @@ export interface IdentityState {
   /** `null` until the person has told us their name. */
   readonly name: string | null
   readonly color: string
+  /**
+   * Whether they picked `color` themselves (tldraw's people menu). Until they do, each board shows
+   * them in the colour its server gave them (the one fewest others there have).
+   */
+  readonly hasChosenColor: boolean
   /** A short line about their practice ("ward nurse, 8 years in acute care"); may be empty. */
   readonly practice: string
   readonly preferences: OtherTldrawPreferences
   setName(name: string): void
   setColor(color: string): void
   setPractice(practice: string): void
-  /** Takes what tldraw's menus changed (name and colour in the people menu included). */
+  /**
+   * Takes what tldraw's menus changed: its other preferences, and a name or colour when the person
+   * changed them in the people menu (pass them only then).
+   */
   applyTldrawPreferences(preferences: TLUserPreferences): void
 }
 
@@ -38,9 +48,9 @@ export function normalizePractice(practice: string): string {
   return practice.replace(/\s+/g, ' ').trim().slice(0, MAX_PRACTICE_LENGTH)
 }
 
-function createIdentity(): Pick<IdentityState, 'userId' | 'name' | 'color' | 'practice' | 'preferences'> {
+function createIdentity(): Pick<IdentityState, 'userId' | 'name' | 'color' | 'hasChosenColor' | 'practice' | 'preferences'> {
   const userId = createUserId()
-  return { userId, name: null, color: colorForUserId(userId), practice: '', preferences: {} }
+  return { userId, name: null, color: colorForUserId(userId), hasChosenColor: false, practice: '', preferences: {} }
 }
 
 export const useIdentityStore = create<IdentityState>()(
@@ -51,19 +61,19 @@ export const useIdentityStore = create<IdentityState>()(
         const normalized = normalizeDisplayName(name)
         if (normalized) set({ name: normalized })
       },
-      setColor: (color) => set({ color }),
+      setColor: (color) => set({ color, hasChosenColor: true }),
       setPractice: (practice) => set({ practice: normalizePractice(practice) }),
       applyTldrawPreferences: ({ id: _id, name, color, ...preferences }) =>
         set((state) => ({
           name: (name && normalizeDisplayName(name)) || state.name,
-          color: color || state.color,
+          ...(color ? { color, hasChosenColor: true } : {}),
           preferences,
         })),
     }),
     {
       name: 'think-together:identity',
       version: 1,
-      partialize: ({ userId, name, color, practice, preferences }) => ({ userId, name, color, practice, preferences }),
+      partialize: ({ userId, name, color, hasChosenColor, practice, preferences }) => ({ userId, name, color, hasChosenColor, practice, preferences }),
     },
   ),
 )

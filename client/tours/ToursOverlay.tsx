@@ -1,9 +1,10 @@
 /**
- * The tours UI, in front of the canvas: a "Tours" button at the bottom left that opens the list
- * of tours (on the right), the recorder (title, stops with notes, reorder, delete, publish), the player (stop
+ * The tours UI: the list of tours in the board's dock (the Tours panel), and in front of the
+ * canvas on the right the recorder (title, stops with notes, reorder, delete, publish), the player (stop
  * by stop, with the stop's note and the replies on its first highlighted card), and a notice when
- * someone else is presenting a tour live. Everything is read from the canvas document and the
- * tour session; nothing here writes unless the person may edit the board.
+ * someone else is presenting a tour live. Tours and the replies at their stops are read from the
+ * conversation document and the tour session; recording, changing and publishing follow what this
+ * person may do now (mayRecordTours), a reply at a stop what they may do about replying.
  */
 import { useEffect, useId, useState, type ReactNode } from 'react'
 import { useValue, type TLShapeId } from 'tldraw'
@@ -27,11 +28,15 @@ import {
   toursVisibleTo,
   type TourData,
 } from './tourModel'
+import { useMay } from '../board/useMay'
 import { activeTourSession, type TourActivity, type TourSession } from './tourSession'
 import { useDocVersion } from './useDocVersion'
 import './tours.css'
 
 const WATCHED_MAPS = [TOURS_MAP, THREADS_MAP]
+
+/** The Tours panel's id in the dock. */
+export const TOURS_PANEL_ID = 'tours'
 
 export function ToursOverlay() {
   const session = useValue('tour session', () => activeTourSession.get(), [])
@@ -40,11 +45,10 @@ export function ToursOverlay() {
 
 function ToursUi({ session }: { session: TourSession }) {
   const { board } = session
-  useDocVersion(board.doc, WATCHED_MAPS)
+  useDocVersion(board.conversationDoc, WATCHED_MAPS)
   const activity = useValue('tour activity', () => session.activity.get(), [session])
   const presentations = useValue('tour presentations', () => session.presentations.get(), [session])
   const endedNotice = useValue('tour ended notice', () => session.endedNotice.get(), [session])
-  const [listOpen, setListOpen] = useState(false)
 
   const followedClient = activity?.mode === 'following' ? activity.presenterClientId : null
   const offers = presentations.filter((p) => p.clientId !== followedClient)
@@ -52,13 +56,9 @@ function ToursUi({ session }: { session: TourSession }) {
   return (
     <div className="tt-tours" data-testid="tours">
       <div className="tt-tours__dock">
-        {activity ? (
-          <ActivityCard session={session} activity={activity} />
-        ) : listOpen ? (
-          <ToursList session={session} onClose={() => setListOpen(false)} />
-        ) : null}
+        {activity ? <ActivityCard session={session} activity={activity} /> : null}
         {offers.map((presentation) => {
-          const tour = readTour(board.doc, presentation.tourId)
+          const tour = readTour(board.conversationDoc, presentation.tourId)
           return (
             <div key={presentation.clientId} className="tt-tours__notice" role="status" data-testid="tour-live-offer">
               <span className="tt-tours__dot" style={{ background: presentation.color }} aria-hidden />
@@ -80,16 +80,6 @@ function ToursUi({ session }: { session: TourSession }) {
           </div>
         ) : null}
       </div>
-      <button
-        type="button"
-        className="tt-tours__toggle"
-        aria-expanded={listOpen && !activity}
-        data-testid="tours-toggle"
-        disabled={!!activity}
-        onClick={() => setListOpen((open) => !open)}
-      >
-        Tours
-      </button>
     </div>
   )
 }
@@ -102,19 +92,32 @@ function Card({ label, children, testId }: { label: string; children: ReactNode;
   )
 }
 
-function ToursList({ session, onClose }: { session: TourSession; onClose: () => void }) {
+/** The Tours panel's body in the dock: the list of tours, and recording one. */
+export function ToursPanelBody() {
+  const session = useValue('tour session', () => activeTourSession.get(), [])
+  return session ? <ToursList session={session} /> : null
+}
+
+function ToursList({ session }: { session: TourSession }) {
   const { board } = session
+  useDocVersion(board.conversationDoc, WATCHED_MAPS)
+  const activity = useValue('tour activity', () => session.activity.get(), [session])
   const me = board.getMe()
-  const tours = toursVisibleTo(board.doc, me.id)
+  const tours = toursVisibleTo(board.conversationDoc, me.id)
+  const mayRecord = useMay('reply')
+  // Recording, playing or presenting takes over from the list until it ends: its card is on the right.
+  if (activity) {
+    return (
+      <div className="tt-tours__panel" data-testid="tours-busy">
+        <p className="tt-tours__muted" role="status">
+          {activity.mode === 'recording' ? 'You are recording a tour' : 'A tour is under way'}: its card is at the right. The list is back when it ends.
+        </p>
+      </div>
+    )
+  }
   return (
-    <Card label="Tours" testId="tours-list">
-      <header className="tt-tours__header">
-        <h2 className="tt-tours__title">Tours</h2>
-        <button type="button" className="tt-tours__button" onClick={onClose}>
-          Close
-        </button>
-      </header>
-      {board.canEdit ? (
+    <div className="tt-tours__panel" data-testid="tours-list">
+      {mayRecord ? (
         <button type="button" className="tt-tours__button tt-tours__button--primary tt-tours__wide" onClick={() => session.startRecording()}>
           Record a tour
         </button>
@@ -128,13 +131,14 @@ function ToursList({ session, onClose }: { session: TourSession; onClose: () => 
           ))}
         </ul>
       )}
-    </Card>
+    </div>
   )
 }
 
 function TourListItem({ session, tour, mine }: { session: TourSession; tour: TourData; mine: boolean }) {
   const { board } = session
-  const canChange = board.canEdit && mine
+  const mayRecord = useMay('reply')
+  const canChange = mayRecord && mine
   const empty = tour.stops.length === 0
   return (
     <li className="tt-tours__item" data-testid="tour-item" data-tour-id={tour.id}>
@@ -151,7 +155,13 @@ function TourListItem({ session, tour, mine }: { session: TourSession; tour: Tou
           Play
         </button>
         {board.canEdit ? (
-          <button type="button" className="tt-tours__button" disabled={empty} onClick={() => session.present(tour.id)} aria-label={`Present ${tour.title} live`}>
+          <button
+            type="button"
+            className="tt-tours__button"
+            disabled={empty}
+            onClick={() => session.present(tour.id)}
+            aria-label={`Present ${tour.title} live`}
+          >
             Present live
           </button>
         ) : null}
@@ -164,7 +174,7 @@ function TourListItem({ session, tour, mine }: { session: TourSession; tour: Tou
               type="button"
               className="tt-tours__button"
               disabled={empty && !tour.published}
-              onClick={() => setTourPublished(board.doc, tour.id, !tour.published)}
+              onClick={() => setTourPublished(board.conversationDoc, tour.id, !tour.published)}
               aria-label={`${tour.published ? 'Unpublish' : 'Publish'} ${tour.title}`}
             >
               {tour.published ? 'Unpublish' : 'Publish'}
@@ -177,7 +187,7 @@ function TourListItem({ session, tour, mine }: { session: TourSession; tour: Tou
 }
 
 function ActivityCard({ session, activity }: { session: TourSession; activity: TourActivity }) {
-  const tour = readTour(session.board.doc, activity.tourId)
+  const tour = readTour(session.board.conversationDoc, activity.tourId)
   if (!tour) {
     return (
       <Card label="Tour" testId="tour-player">
@@ -236,7 +246,7 @@ function Recorder({ session, tour }: { session: TourSession; tour: TourData }) {
   const { board } = session
   const [note, setNote] = useState('')
   const noteId = useId()
-  const titleText = getTourTitleText(board.doc, tour.id)?.toString() ?? ''
+  const titleText = getTourTitleText(board.conversationDoc, tour.id)?.toString() ?? ''
   const addStop = () => {
     if (session.captureStop(note.trim())) setNote('')
   }
@@ -247,7 +257,7 @@ function Recorder({ session, tour }: { session: TourSession; tour: TourData }) {
       </header>
       <SharedTextField
         value={titleText}
-        onChange={(next) => setTourTitle(board.doc, tour.id, next)}
+        onChange={(next) => setTourTitle(board.conversationDoc, tour.id, next)}
         label="Tour title"
         maxLength={MAX_TOUR_TITLE_LENGTH}
         testId="tour-title-input"
@@ -257,16 +267,14 @@ function Recorder({ session, tour }: { session: TourSession; tour: TourData }) {
           <li key={stop.id} className="tt-tours__stop" data-testid="tour-stop">
             <div className="tt-tours__stop-head">
               <span className="tt-tours__stop-number">Stop {index + 1}</span>
-              <span className="tt-tours__muted">
-                {stop.shapeIds.length === 0 ? 'view only' : `${stop.shapeIds.length} highlighted`}
-              </span>
+              <span className="tt-tours__muted">{stop.shapeIds.length === 0 ? 'view only' : `${stop.shapeIds.length} highlighted`}</span>
               <span className="tt-tours__stop-actions">
                 <button
                   type="button"
                   className="tt-tours__icon-button"
                   aria-label={`Move stop ${index + 1} up`}
                   disabled={index === 0}
-                  onClick={() => moveStop(board.doc, tour.id, stop.id, index - 1)}
+                  onClick={() => moveStop(board.conversationDoc, tour.id, stop.id, index - 1)}
                 >
                   ↑
                 </button>
@@ -275,7 +283,7 @@ function Recorder({ session, tour }: { session: TourSession; tour: TourData }) {
                   className="tt-tours__icon-button"
                   aria-label={`Move stop ${index + 1} down`}
                   disabled={index === tour.stops.length - 1}
-                  onClick={() => moveStop(board.doc, tour.id, stop.id, index + 1)}
+                  onClick={() => moveStop(board.conversationDoc, tour.id, stop.id, index + 1)}
                 >
                   ↓
                 </button>
@@ -283,7 +291,7 @@ function Recorder({ session, tour }: { session: TourSession; tour: TourData }) {
                   type="button"
                   className="tt-tours__icon-button"
                   aria-label={`Delete stop ${index + 1}`}
-                  onClick={() => removeStop(board.doc, tour.id, stop.id)}
+                  onClick={() => removeStop(board.conversationDoc, tour.id, stop.id)}
                 >
                   ×
                 </button>
@@ -291,7 +299,7 @@ function Recorder({ session, tour }: { session: TourSession; tour: TourData }) {
             </div>
             <SharedTextField
               value={stop.note}
-              onChange={(next) => setStopNote(board.doc, tour.id, stop.id, next)}
+              onChange={(next) => setStopNote(board.conversationDoc, tour.id, stop.id, next)}
               label={`Note for stop ${index + 1}`}
               maxLength={MAX_STOP_NOTE_LENGTH}
               multiline
@@ -321,7 +329,7 @@ function Recorder({ session, tour }: { session: TourSession; tour: TourData }) {
             type="checkbox"
             checked={tour.published}
             disabled={tour.stops.length === 0 && !tour.published}
-            onChange={(event) => setTourPublished(board.doc, tour.id, event.target.checked)}
+            onChange={(event) => setTourPublished(board.conversationDoc, tour.id, event.target.checked)}
           />
           Published
         </label>
@@ -408,11 +416,12 @@ function StopReplies({ session, anchorId }: { session: TourSession; anchorId: st
   const { board } = session
   const [text, setText] = useState('')
   const replyId = useId()
-  const replies = (readThread(board.doc, anchorId)?.replies ?? []).filter((reply) => !reply.deleted)
+  const replies = (readThread(board.conversationDoc, anchorId)?.replies ?? []).filter((reply) => !reply.deleted)
+  const mayReply = useMay('reply')
   const send = () => {
     const trimmed = text.trim()
-    if (!trimmed || !board.canEdit) return
-    addReply(board.doc, anchorId, { author: board.getMe(), text: trimmed, now: Date.now() })
+    if (!trimmed || !board.permissions.may('reply')) return
+    addReply(board.conversationDoc, anchorId, { author: board.getMe(), text: trimmed, now: Date.now() })
     setText('')
   }
   return (
@@ -435,7 +444,7 @@ function StopReplies({ session, anchorId }: { session: TourSession; anchorId: st
           ))}
         </ul>
       ) : null}
-      {board.canEdit ? (
+      {mayReply ? (
         <form
           className="tt-tours__reply-form"
           onSubmit={(event) => {

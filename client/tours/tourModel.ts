@@ -1,7 +1,7 @@
 /**
- * Guided tours in the canvas document, as pure operations on a Y.Doc: a tour is a titled
+ * Guided tours in the conversation document, as pure operations on a Y.Doc: a tour is a titled
  * sequence of stops, each a view of the board (page bounds and page) with highlighted shapes and
- * a short note. Members write tours (the canvas document is theirs to write); everybody reads
+ * a short note. Members write tours while they may write the conversation; everybody reads
  * them. The UI changes tours only through these functions, and unit tests exercise them with
  * plain Y.Docs.
  *
@@ -20,8 +20,9 @@
  */
 import * as Y from 'yjs'
 import { cleanText, replaceText, type Person } from '../../shared/board/boardModel'
+import { TOURS_MAP } from '../../shared/board/docLayout'
 
-export const TOURS_MAP = 'tours'
+export { TOURS_MAP }
 export const MAX_TOUR_TITLE_LENGTH = 120
 export const MAX_STOP_NOTE_LENGTH = 1000
 export const MAX_STOPS_PER_TOUR = 50
@@ -84,10 +85,7 @@ function finite(value: unknown, fallback: number): number {
 }
 
 function cleanShapeIds(shapeIds: readonly unknown[]): string[] {
-  return [...new Set(shapeIds.filter((id): id is string => typeof id === 'string' && id.startsWith('shape:')))].slice(
-    0,
-    MAX_SHAPES_PER_STOP,
-  )
+  return [...new Set(shapeIds.filter((id): id is string => typeof id === 'string' && id.startsWith('shape:')))].slice(0, MAX_SHAPES_PER_STOP)
 }
 
 function stopToMap(stop: NewStop, note: string): Y.Map<unknown> {
@@ -158,7 +156,12 @@ export function readTour(doc: Y.Doc, tourId: string): TourData | null {
     author: asPerson(map.get('author')),
     createdAt: finite(map.get('createdAt'), 0),
     published: map.get('published') === true,
-    stops: stops ? stops.toArray().map(readStop).filter((stop): stop is TourStopData => stop !== null) : [],
+    stops: stops
+      ? stops
+          .toArray()
+          .map(readStop)
+          .filter((stop): stop is TourStopData => stop !== null)
+      : [],
   }
 }
 

@@ -7,16 +7,7 @@
  */
 import { atom, Box, type Atom, type Editor, type TLPageId, type TLShapeId } from 'tldraw'
 import type { BoardContextValue } from '../board/boardContext'
-import {
-  TOUR_AWARENESS_FIELD,
-  UNTITLED_TOUR,
-  addStop,
-  createTour,
-  deleteTour,
-  parseLiveTourState,
-  readTour,
-  type TourStopData,
-} from './tourModel'
+import { TOUR_AWARENESS_FIELD, UNTITLED_TOUR, addStop, createTour, deleteTour, parseLiveTourState, readTour, type TourStopData } from './tourModel'
 
 export type TourActivity =
   | { readonly mode: 'recording'; readonly tourId: string }
@@ -62,6 +53,14 @@ export interface TourSession {
 
 export const activeTourSession = atom<TourSession | null>('active tour session', null)
 
+/**
+ * Whether this person may record, change and publish tours now. Tours live in the conversation
+ * document beside the threads they lead to, and follow what the phase says about replying.
+ */
+export function mayRecordTours(board: BoardContextValue): boolean {
+  return board.permissions.may('reply')
+}
+
 function readPresentations(board: BoardContextValue): LivePresentation[] {
   const result: LivePresentation[] = []
   for (const [clientId, state] of board.awareness.getStates()) {
@@ -93,13 +92,15 @@ export function createTourSession(editor: Editor, board: BoardContextValue): Tou
   const presentations = atom<readonly LivePresentation[]>('tour presentations', readPresentations(board))
   const endedNotice = atom<string | null>('tour ended notice', null)
 
+  const mayRecord = () => mayRecordTours(board)
+
   const publishLive = (live: { tourId: string; stopIndex: number } | null) => {
     // Awareness listeners may run tldraw updates; never publish from inside a tldraw reaction.
     queueMicrotask(() => board.awareness.setLocalStateField(TOUR_AWARENESS_FIELD, live))
   }
 
   const showStopOf = (tourId: string, stopIndex: number) => {
-    const stop = readTour(board.doc, tourId)?.stops[stopIndex]
+    const stop = readTour(board.conversationDoc, tourId)?.stops[stopIndex]
     if (stop) showStop(editor, stop)
     else editor.setHintingShapes([])
   }
@@ -137,16 +138,16 @@ export function createTourSession(editor: Editor, board: BoardContextValue): Tou
     presentations,
     endedNotice,
     startRecording() {
-      if (!board.canEdit) return null
-      const tourId = createTour(board.doc, { title: UNTITLED_TOUR, author: board.getMe(), now: Date.now() })
+      if (!mayRecord()) return null
+      const tourId = createTour(board.conversationDoc, { title: UNTITLED_TOUR, author: board.getMe(), now: Date.now() })
       setActivity({ mode: 'recording', tourId })
       return tourId
     },
     captureStop(note) {
       const current = activity.get()
-      if (current?.mode !== 'recording' || !board.canEdit) return null
+      if (current?.mode !== 'recording' || !mayRecord()) return null
       const view = editor.getViewportPageBounds()
-      return addStop(board.doc, current.tourId, {
+      return addStop(board.conversationDoc, current.tourId, {
         note,
         x: view.x,
         y: view.y,
@@ -162,19 +163,19 @@ export function createTourSession(editor: Editor, board: BoardContextValue): Tou
     discardRecording() {
       const current = activity.get()
       if (current?.mode !== 'recording') return
-      deleteTour(board.doc, current.tourId)
+      deleteTour(board.conversationDoc, current.tourId)
       setActivity(null)
     },
     editTour(tourId) {
-      if (board.canEdit && readTour(board.doc, tourId)) setActivity({ mode: 'recording', tourId })
+      if (mayRecord() && readTour(board.conversationDoc, tourId)) setActivity({ mode: 'recording', tourId })
     },
     play(tourId) {
       endedNotice.set(null)
-      if (readTour(board.doc, tourId)) setActivity({ mode: 'playing', tourId, stopIndex: 0 })
+      if (readTour(board.conversationDoc, tourId)) setActivity({ mode: 'playing', tourId, stopIndex: 0 })
     },
     present(tourId) {
       endedNotice.set(null)
-      if (board.canEdit && readTour(board.doc, tourId)) setActivity({ mode: 'presenting', tourId, stopIndex: 0 })
+      if (board.canEdit && readTour(board.conversationDoc, tourId)) setActivity({ mode: 'presenting', tourId, stopIndex: 0 })
     },
     follow(presenterClientId) {
       endedNotice.set(null)
@@ -185,7 +186,7 @@ export function createTourSession(editor: Editor, board: BoardContextValue): Tou
     goToStop(stopIndex) {
       const current = activity.get()
       if (current?.mode !== 'playing' && current?.mode !== 'presenting') return
-      const count = readTour(board.doc, current.tourId)?.stops.length ?? 0
+      const count = readTour(board.conversationDoc, current.tourId)?.stops.length ?? 0
       if (stopIndex < 0 || stopIndex >= count) return
       setActivity({ ...current, stopIndex })
     },

@@ -1,21 +1,28 @@
 /**
  * Voting in front of the canvas: on each card of the shown round a small badge (dot controls
- * while the round is open, the count and place once it is closed), and the voting panel at the
- * bottom right — a facilitator opens a round over the selection and closes it; everyone sees the
- * rounds, their own dots left, and the ranked results with how they moved since the last round.
+ * while the round is open, the count and place once it is closed); and the voting panel in the
+ * board's dock — a facilitator opens a round over the selection, sees how many of those here have
+ * voted, and closes it; everyone sees the rounds, their own dots left, and the ranked results with
+ * how they moved since the last round.
  */
-import { useId, useRef, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { useEditor, useValue } from 'tldraw'
 import { readCard } from '../../shared/board/boardModel'
 import { canWriteBoard } from '../../shared/board/roles'
 import { MAX_VOTE_BUDGET, type VoteRound } from '../../shared/board/voting'
 import { useBoardContext } from '../board/boardContext'
+import { useMay } from '../board/useMay'
 import { dotsLeft, dotsUsed, type Ballot } from './ballot'
 import { compareRounds, describeDotsDelta, describeMovement, ordinal, previousRoundFor, type RankedCard } from './roundComparison'
 import { bringCardIntoView, cardShapesOnPage, selectedCardIds } from './roundCards'
-import { closeRound, openRound, VotingRequestError } from './votingApi'
-import { currentRound, useBallots, useVoteRounds, type BallotState } from './votingState'
+import { ApiError } from '../api/apiRequest'
+import { closeRound, openRound } from '../api/votingApi'
+import { currentRound, roundProgress, useBallots, useVoteRounds, type BallotState } from './votingState'
+import { useDockStore } from '../dock/dockStore'
 import './voting.css'
+
+/** The voting panel's id in the board's dock. */
+export const VOTING_PANEL_ID = 'voting'
 
 const DEFAULT_BUDGET = 3
 const LABEL_TEXT_LENGTH = 40
@@ -30,17 +37,19 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`
 }
 
+/**
+ * An open round's badges are always on its cards (there is voting to do); a closed round's
+ * results only while the voting panel is open, where they are discussed: closing the panel gives
+ * the board back to the cards alone.
+ */
 export function VotingOverlay() {
   const { controlDoc } = useBoardContext()
   const rounds = useVoteRounds(controlDoc)
   const shownRoundId = useBallots((state) => state.shownRoundId)
+  const panelOpen = useDockStore((state) => state.openPanel === VOTING_PANEL_ID)
   const shown = rounds.find((round) => round.roundId === shownRoundId) ?? currentRound(rounds)
-  return (
-    <>
-      {shown && <CardBadges round={shown} rounds={rounds} />}
-      <VotingPanel rounds={rounds} shown={shown} />
-    </>
-  )
+  if (!shown || (shown.status === 'closed' && !panelOpen)) return null
+  return <CardBadges round={shown} rounds={rounds} />
 }
 
 /** Badges on the shown round's cards that are in view. */
@@ -48,24 +57,22 @@ function CardBadges({ round, rounds }: { round: VoteRound; rounds: VoteRound[] }
   const editor = useEditor()
   const { role } = useBoardContext()
   const ballot = useBallots((state) => state.ballots[round.roundId])
-  const placements = useValue(
-    'vote badge placements',
-    () => {
-      const viewport = editor.getViewportPageBounds()
-      const placed: Array<{ cardId: string; x: number; y: number }> = []
-      for (const [cardId, shapeId] of cardShapesOnPage(editor, round.cardIds)) {
-        const bounds = editor.getShapePageBounds(shapeId)
-        if (!bounds || !viewport.collides(bounds)) continue
-        const corner = editor.pageToViewport({ x: bounds.maxX, y: bounds.minY })
-        placed.push({ cardId, x: Math.round(corner.x), y: Math.round(corner.y) })
-      }
-      return placed
-    },
-    [editor, round.cardIds],
-  )
+  const placements = useValue('vote badge placements', () => {
+    const viewport = editor.getViewportPageBounds()
+    const placed: Array<{ cardId: string; x: number; y: number }> = []
+    for (const [cardId, shapeId] of cardShapesOnPage(editor, round.cardIds)) {
+      const bounds = editor.getShapePageBounds(shapeId)
+      if (!bounds || !viewport.collides(bounds)) continue
+      const corner = editor.pageToViewport({ x: bounds.maxX, y: bounds.minY })
+      placed.push({ cardId, x: Math.round(corner.x), y: Math.round(corner.y) })
+    }
+    return placed
+  }, [editor, round.cardIds])
   const ranked = round.status === 'closed' ? compareRounds(round, previousRoundFor(rounds, round)) : []
   const rankedByCard = new Map(ranked.map((card) => [card.cardId, card]))
-  const canVote = canWriteBoard(role) && round.status === 'open'
+  // The server takes a member's ballot only while the phase allows voting (and not while locked).
+  const mayVote = useMay('vote')
+  const canVote = canWriteBoard(role) && mayVote && round.status === 'open'
 
   return (
     <div className="tt-vote-badges" aria-label={`${round.title} on the cards`} role="group">
@@ -94,13 +101,13 @@ function CardBadges({ round, rounds }: { round: VoteRound; rounds: VoteRound[] }
 }
 
 function DotControls({ round, cardId, ballot }: { round: VoteRound; cardId: string; ballot: BallotState | undefined }) {
-  const { doc } = useBoardContext()
+  const { canvasDoc } = useBoardContext()
   const addDot = useBallots((state) => state.addDot)
   const removeDot = useBallots((state) => state.removeDot)
   const dots = ballot?.dots[cardId] ?? 0
   const left = ballot ? dotsLeft(ballot.dots, round.budget) : 0
   const ready = ballot !== undefined && ballot.status !== 'loading'
-  const label = cardLabel(readCard(doc, cardId)?.text ?? '')
+  const label = cardLabel(readCard(canvasDoc, cardId)?.text ?? '')
   return (
     <>
       <button
@@ -162,65 +169,35 @@ function ResultBadge({ card }: { card: RankedCard | undefined }) {
   )
 }
 
-function VotingPanel({ rounds, shown }: { rounds: VoteRound[]; shown: VoteRound | null }) {
-  const { role } = useBoardContext()
-  const [open, setOpen] = useState(false)
-  const toggleButton = useRef<HTMLButtonElement>(null)
-  const panelId = useId()
-  const hasOpenRound = rounds.some((round) => round.status === 'open')
-  const close = () => {
-    setOpen(false)
-    requestAnimationFrame(() => toggleButton.current?.focus())
-  }
-
+/** On the rail's Voting button: says when a vote is open. */
+export function VotingBadge() {
+  const { controlDoc } = useBoardContext()
+  const rounds = useVoteRounds(controlDoc)
+  if (!rounds.some((round) => round.status === 'open')) return null
   return (
-    <div className="tt-voting" data-testid="voting" onPointerDown={(event) => event.stopPropagation()}>
-      {open && (
-        <section
-          id={panelId}
-          className="tt-voting__panel"
-          aria-label="Voting"
-          data-testid="voting-panel"
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') {
-              event.stopPropagation()
-              close()
-            }
-          }}
-        >
-          <div className="tt-voting__header">
-            <h2 className="tt-voting__title">Voting</h2>
-            <button type="button" className="tt-voting__link" onClick={close}>
-              Close
-            </button>
-          </div>
-          {role === 'facilitator' && <OpenRoundForm />}
-          {rounds.length === 0 ? (
-            <p className="tt-voting__muted">No votes yet.</p>
-          ) : (
-            <>
-              <RoundPicker rounds={rounds} shown={shown} />
-              {shown && <RoundDetails round={shown} rounds={rounds} />}
-            </>
-          )}
-        </section>
+    <span className="tt-dock__badge" data-testid="voting-live">
+      open
+    </span>
+  )
+}
+
+/** The voting panel's body in the dock. */
+export function VotingPanelBody() {
+  const { role, controlDoc } = useBoardContext()
+  const rounds = useVoteRounds(controlDoc)
+  const shownRoundId = useBallots((state) => state.shownRoundId)
+  const shown = rounds.find((round) => round.roundId === shownRoundId) ?? currentRound(rounds)
+  return (
+    <div className="tt-voting__panel" data-testid="voting-panel">
+      {role === 'facilitator' && <OpenRoundForm />}
+      {rounds.length === 0 ? (
+        <p className="tt-voting__muted">No votes yet.</p>
+      ) : (
+        <>
+          <RoundPicker rounds={rounds} shown={shown} />
+          {shown && <RoundDetails round={shown} rounds={rounds} />}
+        </>
       )}
-      <button
-        ref={toggleButton}
-        type="button"
-        className="tt-voting__toggle"
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => (open ? close() : setOpen(true))}
-        data-testid="voting-toggle"
-      >
-        Voting
-        {hasOpenRound && (
-          <span className="tt-voting__live" data-testid="voting-live">
-            open
-          </span>
-        )}
-      </button>
     </div>
   )
 }
@@ -246,7 +223,7 @@ function OpenRoundForm() {
       showRound(roundId)
       setTitle('')
     } catch (failure) {
-      setError(failure instanceof VotingRequestError ? failure.message : 'The vote could not be opened.')
+      setError(failure instanceof ApiError ? failure.message : 'The vote could not be opened.')
     } finally {
       setBusy(false)
     }
@@ -319,6 +296,7 @@ function RoundPicker({ rounds, shown }: { rounds: VoteRound[]; shown: VoteRound 
 
 function RoundDetails({ round, rounds }: { round: VoteRound; rounds: VoteRound[] }) {
   const { role, boardId, token } = useBoardContext()
+  const mayVote = useMay('vote')
   const ballot = useBallots((state) => state.ballots[round.roundId])
   const [error, setError] = useState<string | null>(null)
   const [closing, setClosing] = useState(false)
@@ -329,7 +307,7 @@ function RoundDetails({ round, rounds }: { round: VoteRound; rounds: VoteRound[]
     try {
       await closeRound(boardId, token, round.roundId)
     } catch (failure) {
-      setError(failure instanceof VotingRequestError ? failure.message : 'The vote could not be closed.')
+      setError(failure instanceof ApiError ? failure.message : 'The vote could not be closed.')
     } finally {
       setClosing(false)
     }
@@ -346,14 +324,19 @@ function RoundDetails({ round, rounds }: { round: VoteRound; rounds: VoteRound[]
       </p>
       {round.status === 'open' ? (
         <>
-          {canWriteBoard(role) ? (
+          {canWriteBoard(role) && mayVote ? (
             <MyDots round={round} ballot={ballot} />
+          ) : canWriteBoard(role) ? (
+            <p className="tt-voting__muted" data-testid="vote-paused-note">
+              Voting waits for a phase that allows it; your dots so far are kept.
+            </p>
           ) : (
             <p className="tt-voting__muted" data-testid="vote-observer-note">
               Observers follow the vote but don’t place dots.
             </p>
           )}
           <p className="tt-voting__muted">Results show when the facilitator closes the vote.</p>
+          {role === 'facilitator' && <VoteProgress round={round} />}
           {role === 'facilitator' && (
             <button type="button" className="tt-voting__button" onClick={close} disabled={closing} data-testid="vote-close">
               Close vote and show results
@@ -363,11 +346,36 @@ function RoundDetails({ round, rounds }: { round: VoteRound; rounds: VoteRound[]
       ) : (
         <Results round={round} rounds={rounds} />
       )}
+      {ballot?.error && (
+        <p className="tt-voting__error" role="alert" data-testid="vote-ballot-error">
+          {ballot.error}
+        </p>
+      )}
       {error && (
         <p className="tt-voting__error" role="alert">
           {error}
         </p>
       )}
+    </div>
+  )
+}
+
+/** "3 of 5 have voted": people with dots in, of the members and facilitators on the board now. */
+function VoteProgress({ round }: { round: VoteRound }) {
+  const progress = roundProgress(round)
+  if (!progress) return null
+  const { voted, present } = progress
+  return (
+    <div className="tt-voting__progress">
+      <p className="tt-voting__progress-text" role="status" data-testid="vote-progress" data-voted={voted} data-present={present}>
+        <strong>
+          {voted} of {present}
+        </strong>{' '}
+        {voted === 1 && present === 1 ? 'has' : 'have'} voted
+      </p>
+      <span className="tt-voting__progress-bar" aria-hidden="true">
+        <span className="tt-voting__progress-fill" style={{ width: `${present > 0 ? Math.min(100, (voted / present) * 100) : 0}%` }} />
+      </span>
     </div>
   )
 }
@@ -382,18 +390,13 @@ function MyDots({ round, ballot }: { round: VoteRound; ballot: BallotState | und
         {ballot?.status === 'saving' && <span className="tt-voting__muted"> · saving</span>}
       </p>
       <p className="tt-voting__muted">Use + and − on the cards. Only you see your dots until the vote closes.</p>
-      {ballot?.error && (
-        <p className="tt-voting__error" role="alert" data-testid="vote-ballot-error">
-          {ballot.error}
-        </p>
-      )}
     </>
   )
 }
 
 function Results({ round, rounds }: { round: VoteRound; rounds: VoteRound[] }) {
   const editor = useEditor()
-  const { doc } = useBoardContext()
+  const { canvasDoc } = useBoardContext()
   const previous = previousRoundFor(rounds, round)
   const ranked = compareRounds(round, previous)
   return (
@@ -402,9 +405,12 @@ function Results({ round, rounds }: { round: VoteRound; rounds: VoteRound[] }) {
         {plural(round.voterCount ?? 0, 'person', 'people')} voted
         {previous && ` · compared with ${previous.title}`}
       </p>
+      <p className="tt-voting__muted" data-testid="vote-results-on-cards">
+        The counts show on the cards while this panel is open.
+      </p>
       <ol className="tt-voting__results" aria-label={`Results of ${round.title}`} data-testid="vote-results">
         {ranked.map((card) => {
-          const label = cardLabel(readCard(doc, card.cardId)?.text ?? '')
+          const label = cardLabel(readCard(canvasDoc, card.cardId)?.text ?? '')
           const movement = describeMovement(card, previous !== null)
           const delta = describeDotsDelta(card)
           return (

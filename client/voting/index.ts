@@ -1,7 +1,15 @@
 /**
- * What preference voting adds to the board (wired in client/board/BoardCanvas.tsx):
- * `registerVoting` on editor mount, and `VotingOverlay` in front of the canvas — dot controls
- * and results on the round's cards, and the voting panel.
+ * Preference voting, a board feature (client/board/features.ts): `registerVoting` on editor
+ * mount, and `VotingOverlay` in front of the canvas — dot controls and results on the round's
+ * cards; and the voting panel in the board's dock. Rounds live in the control document; ballots only on the server.
  */
-export { registerVoting } from './registerVoting'
-export { VotingOverlay } from './VotingOverlay'
+import type { BoardFeature } from '../board/features'
+import { registerVoting } from './registerVoting'
+import { VOTING_PANEL_ID, VotingBadge, VotingOverlay, VotingPanelBody } from './VotingOverlay'
+
+export const votingFeature: BoardFeature = {
+  id: 'voting',
+  register: registerVoting,
+  Overlay: VotingOverlay,
+  panel: { id: VOTING_PANEL_ID, label: 'Voting', toggleTestId: 'voting-toggle', Badge: VotingBadge, Body: VotingPanelBody },
+}

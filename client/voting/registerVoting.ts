@@ -1,5 +1,5 @@
 /**
- * Wires voting to an open board: starts this browser's voting session (who it votes as) and
+ * Wires voting to an open board: starts this browser's voting session (its personal token) and
  * reads its own ballot back from the server for every open round — when the board opens, and
  * when the facilitator opens a new round. Observers only see rounds and results, so they load
  * no ballots.
@@ -13,7 +13,7 @@ import { useBallots } from './votingState'
 
 export function registerVoting(_editor: Editor, board: BoardContextValue): () => void {
   const ballots = useBallots.getState()
-  ballots.start({ boardId: board.boardId, boardToken: board.token, role: board.role, getMe: board.getMe })
+  ballots.start({ boardId: board.boardId, personToken: board.person.personToken })
   if (!canWriteBoard(board.role)) return () => useBallots.getState().stop()
 
   const facilitation = board.controlDoc.getMap(FACILITATION_MAP)

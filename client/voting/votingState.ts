@@ -2,17 +2,20 @@
  * What the voting UI reads and does: the rounds published in the control document (live), and
  * this browser's own ballots, which live only on the server. A ballot edit shows at once and is
  * saved in order (one request at a time per round, always the newest ballot); if the server
- * refuses, the ballot is read back from it so the UI shows what the server holds.
+ * refuses, the ballot is read back from it so the UI shows what the server holds. Ballots go with
+ * this person's personal token, which tells the server who votes.
  */
 import { useEffect, useState } from 'react'
 import type * as Y from 'yjs'
 import { create } from 'zustand'
-import type { Person } from '../../shared/board/boardModel'
 import { FACILITATION_MAP } from '../../shared/board/facilitation'
 import { listVoteRounds, type VoteRound } from '../../shared/board/voting'
+import { ApiError } from '../api/apiRequest'
+import { fetchBallot, saveBallot } from '../api/votingApi'
 import { addDot, removeDot, type Ballot } from './ballot'
-import type { BoardRole } from '../../shared/board/roles'
-import { ensurePerson, fetchBallot, saveBallot, VotingRequestError } from './votingApi'
+
+/** What a voter is told when their dots arrived after the facilitator closed the vote (409). */
+export const CLOSED_BEFORE_COUNTED = 'This vote closed before your dots were counted.'
 
 /** The rounds of the control document, most recent last, re-read whenever facilitation changes. */
 export function useVoteRounds(controlDoc: Y.Doc): VoteRound[] {
@@ -25,6 +28,16 @@ export function useVoteRounds(controlDoc: Y.Doc): VoteRound[] {
     return () => map.unobserveDeep(update)
   }, [controlDoc])
   return rounds
+}
+
+/**
+ * How far an open round has got, as the server publishes it in the round: how many people have dots
+ * in, of the people with a member or facilitator link on the canvas now. Null until it says.
+ */
+export function roundProgress(round: VoteRound): { voted: number; present: number } | null {
+  const { voted, present } = round
+  const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0
+  return isCount(voted) && isCount(present) ? { voted, present } : null
 }
 
 /** The round the board shows: the newest open one, else the newest closed one. */
@@ -42,9 +55,8 @@ export interface BallotState {
 
 interface VotingSession {
   readonly boardId: string
-  readonly boardToken: string
-  readonly role: BoardRole
-  getMe(): Person
+  /** This person's personal token: ballots go with it. */
+  readonly personToken: string
 }
 
 interface BallotsState {
@@ -87,14 +99,20 @@ export const useBallots = create<BallotsState>()((set, get) => {
         if (!session || !ballot) return
         patch(roundId, { status: 'saving' })
         try {
-          const person = await ensurePerson(session.boardId, session.boardToken, session.role)
-          const saved = await saveBallot(session.boardId, person.personToken, roundId, ballot.dots, session.getMe())
+          const saved = await saveBallot(session.boardId, session.personToken, roundId, ballot.dots)
           if (!entry.again) patch(roundId, { dots: saved, status: 'ready', error: null })
         } catch (error) {
-          const message = error instanceof VotingRequestError ? error.message : 'Your dots could not be saved.'
+          const message =
+            error instanceof ApiError && error.kind === 'conflict'
+              ? CLOSED_BEFORE_COUNTED
+              : error instanceof ApiError
+                ? error.message
+                : 'Your dots could not be saved.'
           entry.again = false
           patch(roundId, { status: 'failed', error: message })
-          await get().loadBallot(roundId).catch(() => {})
+          await get()
+            .loadBallot(roundId)
+            .catch(() => {})
           patch(roundId, { error: message })
         }
       } while (entry.again)
@@ -115,11 +133,10 @@ export const useBallots = create<BallotsState>()((set, get) => {
       if (!session) return
       patch(roundId, { status: 'loading', error: null })
       try {
-        const person = await ensurePerson(session.boardId, session.boardToken, session.role)
-        const dots = await fetchBallot(session.boardId, person.personToken, roundId)
+        const dots = await fetchBallot(session.boardId, session.personToken, roundId)
         patch(roundId, { dots, status: 'ready', error: null })
       } catch (error) {
-        patch(roundId, { status: 'failed', error: error instanceof VotingRequestError ? error.message : 'Your dots could not be loaded.' })
+        patch(roundId, { status: 'failed', error: error instanceof ApiError ? error.message : 'Your dots could not be loaded.' })
       }
     },
     addDot: (round, cardId) => {

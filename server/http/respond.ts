@@ -9,6 +9,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
   })
   res.end(text)
 }
@@ -60,4 +61,35 @@ export function requestToken(req: IncomingMessage, url: URL): string | null {
   const header = req.headers.authorization
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim()
   return url.searchParams.get('token')
+}
+
+/** Whether a request says its body is JSON (`application/json`, with any parameters). */
+export function isJsonRequest(req: IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json'
+}
+
+/**
+ * Reads a JSON body of at most `limit` bytes. Answers 415 for any Content-Type but
+ * `application/json` (a cross-site HTML form cannot send that without a CORS preflight, which
+ * this server never grants), 413 or 400 itself, and resolves undefined in those cases.
+ */
+export async function readJson(req: IncomingMessage, res: ServerResponse, limit: number): Promise<unknown> {
+  if (!isJsonRequest(req)) {
+    req.resume()
+    sendError(res, 415, 'This route takes a JSON body: send it with Content-Type: application/json.')
+    return undefined
+  }
+  try {
+    return JSON.parse((await readBody(req, limit)).toString('utf8'))
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) sendError(res, 413, 'The request is too large.')
+    else sendError(res, 400, 'The request body must be JSON.')
+    return undefined
+  }
+}
+
+/** Answers 429 with the seconds to wait, as `Retry-After` says them. */
+export function sendTooManyRequests(res: ServerResponse, retryAfterSeconds: number, message: string): void {
+  res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds))))
+  sendError(res, 429, message)
 }

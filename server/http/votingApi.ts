@@ -2,50 +2,45 @@
  * Preference voting (see shared/board/voting.ts). Ballots live only in the server's storage: no
  * shared document holds them, so nobody sees a ballot or a count before the facilitator closes
  * the round; on close the server tallies and publishes the results into the control document.
+ * A named ballot carries the name of the person its personal token names, never one the request
+ * gives. Closing is atomic with ballots: a ballot is either counted or refused with 409. While a
+ * round is open the control document shows how many have voted against how many are present.
  *
  *   POST /api/boards/:id/rounds                    facilitator     {cardIds, budget, anonymous, title?} -> 201 {roundId}
  *   GET  /api/boards/:id/rounds/:roundId/ballot    personal token  -> {dots}
- *   PUT  /api/boards/:id/rounds/:roundId/ballot    personal token  {dots, voter} -> 200 {dots}
+ *   PUT  /api/boards/:id/rounds/:roundId/ballot    personal token  {dots} -> 200 {dots}; 409 once closed
  *   POST /api/boards/:id/rounds/:roundId/close     facilitator     -> 200 {results, voterCount}
  */
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { z } from 'zod'
+import { BallotBody, OpenRoundBody } from '../../shared/api/voting'
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
 import { controlDocName } from '../../shared/board/docNames'
 import { FACILITATION_MAP } from '../../shared/board/facilitation'
-import { CARD_ID_PATTERN } from '../../shared/board/boardModel'
-import { MAX_ROUND_CARDS, MAX_VOTE_BUDGET, VOTE_ROUNDS_KEY, rankResults, type VoteResult, type VoteRound } from '../../shared/board/voting'
-import type { BoardGrant, TokenAuthority } from '../auth/tokens'
+import { MAX_ROUND_CARDS, MAX_VOTE_BUDGET, VOTE_ROUNDS_KEY, listVoteRounds, rankResults, type VoteResult, type VoteRound } from '../../shared/board/voting'
+import type { BoardAction } from '../../shared/board/boardRules'
+import type { BoardPolicy, Caller } from '../policy/boardPolicy'
 import type { Relay } from '../relay/relay'
 import type { Storage, StoredVoteRound } from '../storage/storage'
-import { BodyTooLargeError, readBody, requestToken, sendError, sendJson } from './respond'
+import { readJson, sendError, sendJson } from './respond'
 
 const MAX_BODY_BYTES = 64 * 1024
 const ROUND_ID_PATTERN = /^[A-Za-z0-9_-]{16}$/
 
-const OpenRoundBody = z.object({
-  cardIds: z.array(z.string().regex(CARD_ID_PATTERN)).min(1).max(MAX_ROUND_CARDS),
-  budget: z.number().int().min(1).max(MAX_VOTE_BUDGET),
-  anonymous: z.boolean(),
-  title: z.string().trim().max(120).optional(),
-})
-
-const BallotBody = z.object({
-  dots: z.record(z.string(), z.number().int().min(0).max(MAX_VOTE_BUDGET)),
-  voter: z.object({ id: z.string().min(1).max(100), name: z.string().trim().min(1).max(80), color: z.string().max(20) }),
-})
+/** How often the "n of m have voted" counts are republished at most. */
+const COUNTS_INTERVAL_MS = 500
 
 export interface VotingApiOptions {
   storage: Storage
-  tokens: TokenAuthority
+  policy: BoardPolicy
   relay: Relay
   log: Logger
 }
 
-function publicRound(round: StoredVoteRound, results: VoteResult[] | null, voterCount: number | null): VoteRound {
+function publicRound(round: StoredVoteRound, results: VoteResult[] | null, voterCount: number | null, counts?: { voted: number; present: number }): VoteRound {
   return {
+    ...counts,
     roundId: round.roundId,
     number: round.number,
     title: round.title,
@@ -61,35 +56,44 @@ function publicRound(round: StoredVoteRound, results: VoteResult[] | null, voter
 }
 
 export class VotingApi {
-  constructor(private readonly options: VotingApiOptions) {}
+  private readonly countsDue = new Map<string, NodeJS.Timeout>()
+
+  constructor(private readonly options: VotingApiOptions) {
+    options.policy.onPresenceChange.push((boardId) => this.scheduleCounts(boardId))
+  }
 
   /** Handles `rest` = the path after /api/boards/:boardId/rounds. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, boardId: string, rest: string[]): Promise<void> {
-    const check = await this.options.tokens.verify(requestToken(req, url), boardId)
-    if (!check.ok) return sendError(res, 401, 'This board link is not valid.')
-    if (!(await this.options.storage.getBoard(boardId))) return sendError(res, 404, 'No such board.')
-    const grant = check.grant
+    const check = await this.options.policy.caller(req, url, boardId)
+    if (!check.ok) return sendError(res, check.status, check.message)
+    const { caller } = check
     if (rest.length === 0) {
       if (req.method !== 'POST') return sendError(res, 405, 'Use POST.')
-      return this.openRound(req, res, boardId, grant)
+      if (!(await this.allowed(res, caller, 'open-vote'))) return
+      return this.openRound(req, res, boardId)
     }
     const [roundId, action] = rest
     if (rest.length !== 2 || !ROUND_ID_PATTERN.test(roundId)) return sendError(res, 404, 'Not found.')
     const round = await this.options.storage.getVoteRound(boardId, roundId)
     if (!round) return sendError(res, 404, 'No such round.')
-    if (action === 'ballot' && req.method === 'GET') return this.getBallot(res, round, grant)
-    if (action === 'ballot' && req.method === 'PUT') return this.putBallot(req, res, round, grant)
-    if (action === 'close' && req.method === 'POST') return this.closeRound(res, round, grant)
+    if (action === 'ballot' && req.method === 'GET') return this.getBallot(res, round, caller)
+    if (action === 'ballot' && req.method === 'PUT') return this.putBallot(req, res, round, caller)
+    if (action === 'close' && req.method === 'POST') {
+      if (!(await this.allowed(res, caller, 'close-vote'))) return
+      return this.closeRound(res, round)
+    }
     return sendError(res, 405, 'Method not allowed.')
   }
 
-  private async readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  /** Whether the caller may take `action` now; answers the refusal itself. */
+  private async allowed(res: ServerResponse, caller: Caller, action: BoardAction): Promise<boolean> {
+    const gate = await this.options.policy.gate(caller.boardId)
     try {
-      return JSON.parse((await readBody(req, MAX_BODY_BYTES)).toString('utf8'))
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) sendError(res, 413, 'The request is too large.')
-      else sendError(res, 400, 'The request body must be JSON.')
-      return undefined
+      const decision = gate.decide(caller, action)
+      if (!decision.allowed) sendError(res, decision.status, decision.message)
+      return decision.allowed
+    } finally {
+      gate.release()
     }
   }
 
@@ -107,13 +111,47 @@ export class VotingApi {
     })
   }
 
-  private async openRound(req: IncomingMessage, res: ServerResponse, boardId: string, grant: BoardGrant): Promise<void> {
-    if (grant.role !== 'facilitator') return sendError(res, 403, 'Only facilitators open a vote.')
-    const body = await this.readJson(req, res)
+  /** How many have placed dots in an open round, and how many people are on the board now. */
+  private async counts(round: StoredVoteRound): Promise<{ voted: number; present: number }> {
+    const ballots = await this.options.storage.listBallots(round.boardId, round.roundId)
+    const voters = new Set(ballots.filter((ballot) => Object.keys(ballot.dots).length > 0).map((ballot) => ballot.personId))
+    const present = this.options.policy.presentPeople(round.boardId)
+    for (const voter of voters) present.add(voter)
+    return { voted: voters.size, present: present.size }
+  }
+
+  /** Republishes the counts of a board's open rounds soon (people came, left or voted). */
+  private scheduleCounts(boardId: string): void {
+    if (this.countsDue.has(boardId)) return
+    const timer = setTimeout(() => {
+      this.countsDue.delete(boardId)
+      void this.publishCounts(boardId).catch((error: unknown) => this.options.log.warn({ err: error, boardId }, 'vote counts not published'))
+    }, COUNTS_INTERVAL_MS)
+    timer.unref()
+    this.countsDue.set(boardId, timer)
+  }
+
+  private async publishCounts(boardId: string): Promise<void> {
+    const open = await this.options.relay.changeDocument(controlDocName(boardId), (document) =>
+      listVoteRounds(document.doc).filter((round) => round.status === 'open'),
+    )
+    for (const published of open) {
+      const round = await this.options.storage.getVoteRound(boardId, published.roundId)
+      if (round?.status !== 'open') continue
+      const counts = await this.counts(round)
+      if (counts.voted === published.voted && counts.present === published.present) continue
+      await this.publish(boardId, publicRound(round, null, null, counts))
+    }
+  }
+
+  private async openRound(req: IncomingMessage, res: ServerResponse, boardId: string): Promise<void> {
+    const body = await readJson(req, res, MAX_BODY_BYTES)
     if (body === undefined) return
     const parsed = OpenRoundBody.safeParse(body)
     if (!parsed.success) return sendError(res, 400, `A vote needs 1–${MAX_ROUND_CARDS} cards and a budget of 1–${MAX_VOTE_BUDGET} dots.`)
-    const number = (await this.options.storage.countVoteRounds(boardId)) + 1
+    // An imported board carries its earlier rounds' results in the control document only.
+    const published = await this.options.relay.changeDocument(controlDocName(boardId), (document) => listVoteRounds(document.doc))
+    const number = Math.max(await this.options.storage.countVoteRounds(boardId), ...published.map((round) => round.number)) + 1
     const round: StoredVoteRound = {
       boardId,
       roundId: randomBytes(12).toString('base64url'),
@@ -127,35 +165,37 @@ export class VotingApi {
       closedAt: null,
     }
     await this.options.storage.createVoteRound(round)
-    await this.publish(boardId, publicRound(round, null, null))
+    await this.publish(boardId, publicRound(round, null, null, await this.counts(round)))
     this.options.log.info({ boardId, roundId: round.roundId }, 'vote opened')
     sendJson(res, 201, { roundId: round.roundId })
   }
 
-  private personOf(res: ServerResponse, grant: BoardGrant): string | null {
-    if (!grant.personId) {
+  /** The person voting: a personal token of a member or facilitator. */
+  private voterOf(res: ServerResponse, caller: Caller): NonNullable<Caller['person']> | null {
+    if (!caller.person) {
       sendError(res, 403, 'Voting needs your personal token (POST /api/boards/:id/people).')
       return null
     }
-    if (grant.role === 'observer') {
+    if (caller.grant.role === 'observer') {
       sendError(res, 403, 'Observers cannot vote.')
       return null
     }
-    return grant.personId
+    return caller.person
   }
 
-  private async getBallot(res: ServerResponse, round: StoredVoteRound, grant: BoardGrant): Promise<void> {
-    const personId = this.personOf(res, grant)
-    if (!personId) return
-    const ballot = await this.options.storage.getBallot(round.boardId, round.roundId, personId)
+  private async getBallot(res: ServerResponse, round: StoredVoteRound, caller: Caller): Promise<void> {
+    const person = this.voterOf(res, caller)
+    if (!person) return
+    const ballot = await this.options.storage.getBallot(round.boardId, round.roundId, person.personId)
     sendJson(res, 200, { dots: ballot?.dots ?? {} })
   }
 
-  private async putBallot(req: IncomingMessage, res: ServerResponse, round: StoredVoteRound, grant: BoardGrant): Promise<void> {
-    const personId = this.personOf(res, grant)
-    if (!personId) return
+  private async putBallot(req: IncomingMessage, res: ServerResponse, round: StoredVoteRound, caller: Caller): Promise<void> {
+    const person = this.voterOf(res, caller)
+    if (!person) return
     if (round.status !== 'open') return sendError(res, 409, 'This vote is closed.')
-    const body = await this.readJson(req, res)
+    if (!(await this.allowed(res, caller, 'cast-ballot'))) return
+    const body = await readJson(req, res, MAX_BODY_BYTES)
     if (body === undefined) return
     const parsed = BallotBody.safeParse(body)
     if (!parsed.success) return sendError(res, 400, 'A ballot gives whole numbers of dots to cards.')
@@ -168,16 +208,19 @@ export class VotingApi {
       total += count
     }
     if (total > round.budget) return sendError(res, 400, `You have ${round.budget} dots in this vote.`)
-    await this.options.storage.putBallot(round.boardId, round.roundId, { personId, dots, voter: parsed.data.voter, updatedAt: Date.now() })
+    // The name is the person's as the server knows it, read now (they may have renamed themselves).
+    const current = this.options.policy.people.cached(round.boardId, person.personId) ?? person
+    const voter = { id: current.personId, name: current.name ?? 'Someone', color: current.color }
+    const stored = await this.options.storage.putBallot(round.boardId, round.roundId, { personId: current.personId, dots, voter, updatedAt: Date.now() })
+    if (!stored) return sendError(res, 409, 'This vote closed before your dots were counted.')
+    this.scheduleCounts(round.boardId)
     sendJson(res, 200, { dots })
   }
 
-  private async closeRound(res: ServerResponse, round: StoredVoteRound, grant: BoardGrant): Promise<void> {
-    if (grant.role !== 'facilitator') return sendError(res, 403, 'Only facilitators close a vote.')
-    if (round.status === 'closed') return sendError(res, 409, 'This vote is already closed.')
+  private async closeRound(res: ServerResponse, round: StoredVoteRound): Promise<void> {
     const closedAt = Date.now()
-    await this.options.storage.closeVoteRound(round.boardId, round.roundId, closedAt)
-    const ballots = await this.options.storage.listBallots(round.boardId, round.roundId)
+    const ballots = await this.options.storage.closeVoteRound(round.boardId, round.roundId, closedAt)
+    if (!ballots) return sendError(res, 409, 'This vote is already closed.')
     const totals = new Map<string, number>()
     const votersByCard = new Map<string, Array<{ id: string; name: string; color: string; dots: number }>>()
     for (const ballot of ballots) {

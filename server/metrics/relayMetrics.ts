@@ -24,6 +24,11 @@ export class RelayMetrics {
     labelNames: ['code'] as const,
     registers: [this.registry],
   })
+  readonly catchUps = new Counter({
+    name: 'tt_connection_catch_ups_total',
+    help: 'Connections that fell behind (MAX_BUFFERED_BYTES), read what was queued and were sent one catch-up.',
+    registers: [this.registry],
+  })
   readonly refusedUpgrades = new Counter({
     name: 'tt_upgrades_refused_total',
     help: 'Websocket upgrades refused before a connection was made, by reason.',
@@ -51,6 +56,12 @@ export class RelayMetrics {
   })
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'tt_process_' })
+    // Node's own metrics under our prefix: tt_process_cpu_seconds_total, tt_nodejs_heap_size_used_bytes, …
+    collectDefaultMetrics({ register: this.registry, prefix: 'tt_' })
+    // prom-client's sums of the per-type gauges are gauges named …_total, which Prometheus keeps
+    // for counters; sum(tt_nodejs_active_handles) says the same.
+    for (const name of ['tt_nodejs_active_resources_total', 'tt_nodejs_active_handles_total', 'tt_nodejs_active_requests_total']) {
+      this.registry.removeSingleMetric(name)
+    }
   }
 }

@@ -7,36 +7,53 @@
  * one merged frame to each connection (leaving out each connection's own updates).
  */
 import * as Y from 'yjs'
-import {
-  Awareness,
-  applyAwarenessUpdate,
-  encodeAwarenessUpdate,
-  removeAwarenessStates,
-} from 'y-protocols/awareness'
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
 import type { Logger } from 'pino'
 import type { Storage } from '../storage/storage'
 import type { RelayContext } from './context'
-import {
-  encodeAwarenessEntries,
-  encodeAwarenessMessage,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeSyncUpdate,
-  type AwarenessEntry,
-} from './protocol'
+import { REMOTE_ORIGIN } from './fanout'
+import { encodeAwarenessEntries, encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type AwarenessEntry } from './protocol'
 
 /** What a document needs from a connection; implemented by RelayConnection. */
 export interface DocumentPeer {
   readonly id: string
+  /** A frame for this peer alone (an answer, a request): always queued. */
   send(frame: Uint8Array): void
+  /**
+   * A frame relayed to every peer: a change, which builds on the document state `since`, or a
+   * presence change (`since` null). A peer that has fallen behind may skip it and ask for a
+   * catch-up later (BoardDocument.catchUp).
+   */
+  sendRelayed(frame: Uint8Array, since: ReadonlyMap<number, number> | null): void
   /** Closes the connection; the document is told through removePeer. */
   close(code: number, reason: string): void
+}
+
+/** Puts what the server vouches for into a presence state (see ConnectionSession.stampPresence). */
+export interface PresenceStamper {
+  stampPresence(state: Record<string, unknown>): Record<string, unknown>
 }
 
 export interface PendingUpdate {
   update: Uint8Array
   origin: DocumentPeer | null
+  /** Came from another instance, which stored it: relayed here, not stored again. */
+  remote: boolean
+  /** The document's state vector before this update was applied. */
+  before: ReadonlyMap<number, number>
 }
+
+/** The updates of a batch this instance must store. */
+export function localUpdates(batch: PendingUpdate[]): Uint8Array[] {
+  return batch.filter((pending) => !pending.remote).map((pending) => pending.update)
+}
+
+/**
+ * A busy board reaches COMPACT_AFTER_UPDATES within seconds; compacting encodes the whole
+ * document and commits a snapshot, so it waits at least this long between two compactions (the
+ * log grows meanwhile, which costs a little more at the next load, not an edit's latency).
+ */
+const MIN_COMPACTION_INTERVAL_MS = 10_000
 
 export type StorageFailureHandler = (document: BoardDocument, error: unknown) => void
 
@@ -53,11 +70,13 @@ export class BoardDocument {
   private chainDepth = 0
   private lastSeq: number
   private updatesSinceSnapshot: number
-  private idleTimer: NodeJS.Timeout | null = null
+  private idleTimer: (() => void) | null = null
   private failed = false
   private closed = false
   /** Holders other than peers that need the document loaded (e.g. a canvas reading its lock). */
   private retainers = 0
+  /** When the log was last compacted while loaded; a busy board compacts at most this often. */
+  private compactedAt = Number.NEGATIVE_INFINITY
 
   private constructor(
     readonly name: string,
@@ -72,8 +91,9 @@ export class BoardDocument {
     this.updatesSinceSnapshot = stored.updateCount
     this.awareness = new Awareness(this.doc)
     this.awareness.setLocalState(null)
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      this.pending.push({ update, origin: this.peers.has(origin as DocumentPeer) ? (origin as DocumentPeer) : null })
+    this.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+      const peer = this.peers.has(origin as DocumentPeer) ? (origin as DocumentPeer) : null
+      this.pending.push({ update, origin: peer, remote: origin === REMOTE_ORIGIN, before: transaction.beforeState })
       this.scheduleFlush()
     })
     this.awareness.on('update', this.relayAwareness)
@@ -104,6 +124,7 @@ export class BoardDocument {
     }, document)
     // What was just loaded is already stored.
     document.pending = []
+    context.history?.documentLoaded(document)
     return document
   }
 
@@ -169,19 +190,26 @@ export class BoardDocument {
   }
 
   /**
-   * Whether an update holds items this document does not have. Only small updates are looked
-   * into (this runs on the main thread, unscreened); a large one counts as new content.
+   * Asks a peer for everything it has that this document lacks (sync step 1 with our state
+   * vector); the stock client answers with sync step 2. Used once a peer whose changes were held
+   * may write again.
    */
-  hasContentBeyondState(update: Uint8Array): boolean {
-    if (update.length > 64 * 1024) return true
-    try {
-      const theirs = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))
-      const ours = Y.decodeStateVector(Y.encodeStateVector(this.doc))
-      for (const [client, clock] of theirs) if (clock > (ours.get(client) ?? 0)) return true
-      return false
-    } catch {
-      return false
-    }
+  askToResync(peer: DocumentPeer): void {
+    if (!this.peers.has(peer)) return
+    peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+  }
+
+  /**
+   * A peer that fell behind and skipped relayed frames has read what was queued for it: sends it,
+   * as one sync step 2, everything after `since` (the state the first change it skipped built on;
+   * it holds at least that), once stored, and everyone's presence, departures included.
+   */
+  async catchUp(peer: DocumentPeer, since: ReadonlyMap<number, number> | null): Promise<void> {
+    // Presence first: the changes may be large, and a frame sent after them would find the
+    // connection's queue full again before it has had a chance to read them.
+    const clients = [...this.awareness.meta.keys()]
+    if (clients.length > 0) peer.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness, clients)))
+    if (since) await this.answerSyncStep1(peer, Y.encodeStateVector(since as Map<number, number>))
   }
 
   /** Applies a peer's update; throws when the update does not decode. */
@@ -193,25 +221,29 @@ export class BoardDocument {
    * Applies the entries of a peer's awareness message that speak for the peer itself. A peer owns
    * the client ids of its first awareness message that no other peer owns. Entries for other ids
    * are dropped: the stock y-websocket client echoes everyone's states back, and a hostile one
-   * could claim to be someone else. Returns how many entries were dropped.
+   * could claim to be someone else. What the server vouches for (role, identity) is stamped into
+   * each state by `stamper`; the message is re-encoded only when that changed something. Returns
+   * how many entries were dropped.
    */
-  applyPeerAwareness(peer: DocumentPeer, update: Uint8Array, entries: AwarenessEntry[], stamp?: Record<string, unknown>): number {
+  applyPeerAwareness(peer: DocumentPeer, update: Uint8Array, entries: AwarenessEntry[], stamper?: PresenceStamper | null): number {
     const owned = this.peerClientIds.get(peer)
     if (!owned) return entries.length
     if (owned.size === 0) {
       for (const entry of entries) if (entry.state !== null && !this.clientIdOwner(entry.clientId)) owned.add(entry.clientId)
     }
-    let accepted = entries.filter((entry) => owned.has(entry.clientId))
+    const accepted = entries.filter((entry) => owned.has(entry.clientId))
     if (accepted.length > 0) {
-      // Fields the server vouches for (the role the connection's token grants) replace whatever
-      // the client said about itself.
-      // Re-encoded only when something changes: our own client already states its true role.
-      const needsStamp = (state: unknown) =>
-        !!stamp && !!state && typeof state === 'object' && !Array.isArray(state) && Object.entries(stamp).some(([key, value]) => (state as Record<string, unknown>)[key] !== value)
-      const stamped = accepted.some((entry) => needsStamp(entry.state))
-      if (stamped) accepted = accepted.map((entry) => (needsStamp(entry.state) ? { ...entry, state: { ...(entry.state as object), ...stamp } } : entry))
-      const unchanged = !stamped && accepted.length === entries.length
-      applyAwarenessUpdate(this.awareness, unchanged ? update : encodeAwarenessEntries(accepted), peer)
+      let restamped = false
+      const stamped = accepted.map((entry) => {
+        const state = entry.state
+        if (!stamper || !state || typeof state !== 'object' || Array.isArray(state)) return entry
+        const next = stamper.stampPresence(state as Record<string, unknown>)
+        if (next === state) return entry
+        restamped = true
+        return { ...entry, state: next }
+      })
+      const unchanged = !restamped && accepted.length === entries.length
+      applyAwarenessUpdate(this.awareness, unchanged ? update : encodeAwarenessEntries(stamped), peer)
     }
     return entries.length - accepted.length
   }
@@ -220,6 +252,11 @@ export class BoardDocument {
   get pendingUpdateBytes(): number {
     const store = this.doc.store
     return (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0)
+  }
+
+  /** What this document holds beyond `stateVector` (everything without one), as stored; for history. */
+  encodeStoredUpdate(stateVector?: Uint8Array): Uint8Array {
+    return this.encodeStoredState(stateVector)
   }
 
   /**
@@ -263,9 +300,7 @@ export class BoardDocument {
     if (this.pending.length === 0) return this.flushChain
     const batch = this.pending
     this.pending = []
-    return this.enqueue(() =>
-      this.storeAndRelay(batch, () => this.storage.appendUpdates(this.name, batch.map((pending) => pending.update))),
-    )
+    return this.enqueue(() => this.storeAndRelay(batch, () => this.storage.appendUpdates(this.name, localUpdates(batch))))
   }
 
   /**
@@ -305,6 +340,7 @@ export class BoardDocument {
     this.cancelIdleTimer()
     await this.flush()
     if (!this.failed && this.updatesSinceSnapshot > 0) await this.compact()
+    if (!this.failed) await this.context.history?.documentUnloading(this)
     this.awareness.off('update', this.relayAwareness)
     this.awareness.destroy()
     this.doc.destroy()
@@ -323,44 +359,95 @@ export class BoardDocument {
 
   private async storeAndRelay(batch: PendingUpdate[], store: () => Promise<number>): Promise<void> {
     if (this.failed) return
-    const endTimer = this.context.metrics.storageWriteSeconds.startTimer()
-    try {
-      this.lastSeq = await store()
-    } catch (error) {
-      this.failed = true
-      this.context.metrics.storageFailures.inc()
-      this.onStorageFailure(this, error)
-      return
-    } finally {
-      endTimer()
+    const local = localUpdates(batch)
+    if (local.length > 0) {
+      const endTimer = this.context.metrics.storageWriteSeconds.startTimer()
+      try {
+        this.lastSeq = await store()
+      } catch (error) {
+        this.failed = true
+        this.context.metrics.storageFailures.inc()
+        this.onStorageFailure(this, error)
+        return
+      } finally {
+        endTimer()
+      }
+      this.updatesSinceSnapshot += local.length
+      this.context.metrics.updatesStored.inc(local.length)
     }
-    this.updatesSinceSnapshot += batch.length
-    this.context.metrics.updatesStored.inc(batch.length)
     this.relay(batch)
-    this.context.onStored?.(this.name)
-    if (this.updatesSinceSnapshot >= this.context.limits.compactAfterUpdates) void this.compact()
+    if (local.length > 0) {
+      this.context.fanout?.publishUpdate(this.name, local.length === 1 ? local[0] : Y.mergeUpdates(local))
+      this.context.hooks?.onStored?.(this.name)
+    }
+    if (this.updatesSinceSnapshot >= this.context.limits.compactAfterUpdates && this.context.clock.now() - this.compactedAt >= MIN_COMPACTION_INTERVAL_MS) {
+      this.compactedAt = this.context.clock.now()
+      void this.compact()
+    }
   }
 
-  /** Sends each peer one frame with every update of the batch that did not come from it. */
+  /** Another instance's committed update to this document: applied and relayed here, not stored. */
+  applyRemoteUpdate(update: Uint8Array): void {
+    if (this.closed) return
+    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
+  }
+
+  /** Another instance's presence change: relayed to this instance's connections. */
+  applyRemoteAwareness(awarenessUpdate: Uint8Array): void {
+    if (this.closed) return
+    applyAwarenessUpdate(this.awareness, awarenessUpdate, REMOTE_ORIGIN)
+  }
+
+  /**
+   * Catches up with what other instances stored while their changes could not reach us (the
+   * fan-out was down): everything in storage is applied here as theirs (relayed, not stored again).
+   */
+  async catchUpFromStorage(): Promise<void> {
+    if (this.closed) return
+    const stored = await this.storage.loadDocument(this.name)
+    this.doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
+      for (const update of stored.updates) Y.applyUpdate(this.doc, update)
+    }, REMOTE_ORIGIN)
+  }
+
+  /** Every presence this instance's connections have, for instances that lost track of them. */
+  encodeLocalAwareness(): Uint8Array | null {
+    const clients = [...this.peerClientIds.values()].flatMap((ids) => [...ids]).filter((id) => this.awareness.getStates().has(id))
+    return clients.length > 0 ? encodeAwarenessUpdate(this.awareness, clients) : null
+  }
+
+  /**
+   * Sends the batch to every peer as one merged frame. When the batch holds the updates of one
+   * sender only, that sender is left out; when several peers sent in the same turn, each gets the
+   * same frame, its own updates included (Yjs ignores what a document already holds), so a turn
+   * costs one merge and one encoding however many peers took part.
+   */
   private relay(batch: PendingUpdate[]): void {
-    const origins = new Set(batch.map((pending) => pending.origin))
-    const mergedAll = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((pending) => pending.update))
-    const frameForAll = encodeSyncUpdate(mergedAll)
-    for (const peer of this.peers) {
-      if (!origins.has(peer)) {
-        peer.send(frameForAll)
-        continue
-      }
-      const others = batch.filter((pending) => pending.origin !== peer).map((pending) => pending.update)
-      if (others.length > 0) peer.send(encodeSyncUpdate(others.length === 1 ? others[0] : Y.mergeUpdates(others)))
-    }
+    const origin = batch[0].origin
+    const oneSender = batch.every((pending) => pending.origin === origin)
+    const merged = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((pending) => pending.update))
+    const frame = encodeSyncUpdate(merged)
+    const since = batch[0].before
+    for (const peer of this.peers) if (!oneSender || peer !== origin) peer.sendRelayed(frame, since)
   }
 
   private async compactNow(): Promise<void> {
     if (this.failed || this.updatesSinceSnapshot === 0 || this.pending.length > 0) return
-    const throughSeq = this.lastSeq
     try {
-      await this.storage.compactDocument(this.name, this.encodeStoredState(), throughSeq)
+      // Alone, this instance's copy is the stored document. With other instances writing too, it
+      // may not yet hold what they stored: the snapshot is then made from storage itself.
+      let snapshot: Uint8Array
+      let throughSeq: number
+      if (this.context.fanout) {
+        const stored = await this.storage.loadDocument(this.name)
+        snapshot = Y.mergeUpdates([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates])
+        throughSeq = stored.lastSeq
+      } else {
+        snapshot = this.encodeStoredState()
+        throughSeq = this.lastSeq
+      }
+      await this.storage.compactDocument(this.name, snapshot, throughSeq)
       this.updatesSinceSnapshot = 0
       this.log.debug({ throughSeq }, 'document compacted')
     } catch (error) {
@@ -369,26 +456,24 @@ export class BoardDocument {
     }
   }
 
-  private relayAwareness = (
-    changes: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
+  private relayAwareness = (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     const clients = [...changes.added, ...changes.updated, ...changes.removed]
     if (clients.length === 0) return
-    const frame = encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness, clients))
-    for (const peer of this.peers) if (peer !== origin) peer.send(frame)
+    const update = encodeAwarenessUpdate(this.awareness, clients)
+    const frame = encodeAwarenessMessage(update)
+    for (const peer of this.peers) if (peer !== origin) peer.sendRelayed(frame, null)
+    if (origin !== REMOTE_ORIGIN) this.context.fanout?.publishAwareness(this.name, update)
   }
 
   /** Starts the countdown to unloading; a new peer cancels it. */
   startIdleTimer(): void {
     this.cancelIdleTimer()
     if (this.closed) return
-    this.idleTimer = setTimeout(() => this.onIdle(this), this.context.limits.documentIdleMs)
-    this.idleTimer.unref()
+    this.idleTimer = this.context.clock.setTimeout(() => this.onIdle(this), this.context.limits.documentIdleMs)
   }
 
   private cancelIdleTimer(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer?.()
     this.idleTimer = null
   }
 }

@@ -1,42 +1,54 @@
 /**
  * One websocket connection to one board document, as a small state machine:
  *
- *   admitting --(token valid, document loaded)--> open --(close)--> closed
+ *   admitting --(authenticated, document loaded)--> open --(close)--> closed
  *       \--(refused, or admission timed out)--> closed
  *
  * While admitting, frames are queued (up to a limit) and replayed once open. Every frame is
  * rate-limited, then decoded by the pure protocol functions; anything malformed closes the
  * connection with a named close code (see shared/protocol/messages.ts). Updates are screened off
- * the main thread before they touch the live document, one at a time per connection, in order.
- * What a role may do is decided here: an observer's updates are refused, never applied.
+ * the main thread before they touch the live document, in order per connection; everyday edits
+ * whose shape is plain (updateShape.ts) need no worker and are applied at once.
+ *
+ * What the connection may write is its session's to say (see hooks.ts), asked when an update
+ * arrives and again just before it is applied. A refused change is held, never swallowed: the
+ * connection stays open and read-only, is told once (y-protocols auth message), and its changes
+ * stay in the client. When writing is allowed again the relay sends sync step 1, and the client
+ * answers with everything the server lacks.
+ *
+ * A connection that does not read what it is sent falls behind once MAX_BUFFERED_BYTES are
+ * queued for it: changes and presence are no longer queued (memory stays bounded), and as soon
+ * as it has read most of what was queued it is sent one catch-up of everything it skipped, so a
+ * member on a slow link is never disconnected for it. One that stays behind longer than
+ * SLOW_CONSUMER_TIMEOUT_MS is closed (4508) and resyncs when it reconnects.
  */
 import type { Logger } from 'pino'
-import type { BoardRole } from '../../shared/board/roles'
 import { CloseCode } from '../../shared/protocol/messages'
 import type { BoardDocument, DocumentPeer } from './boardDocument'
 import type { RelayContext } from './context'
+import type { ConnectionSession } from './hooks'
 import type { RelaySocket } from './socket'
 import { TokenBucket } from './tokenBucket'
+import type { ScreenVerdict } from './updateScreen'
+import { updateShape } from './updateShape'
 import { decodeAwarenessUpdate, decodeClientMessage, encodePermissionDenied, isEmptyUpdate } from './protocol'
 
 export type ConnectionState = 'admitting' | 'open' | 'closed'
 
-export interface DocumentAccess {
-  /** The role the connection's token grants; stamped into its presence so others can trust it. */
-  role?: BoardRole
-  canWrite: boolean
-  /** Sent (auth permission-denied) when a read-only connection sends a change. */
-  deniedReason: string
-  /** Checked for every change: a reason while writing is blocked for now (the board is locked). */
-  writeBlock?: () => string | null
-}
+/** How often a connection that fell behind is checked for having read what was queued. */
+const BEHIND_POLL_MS = 25
 
 export class RelayConnection implements DocumentPeer {
   private state: ConnectionState = 'admitting'
   private queued: Uint8Array[] = []
   private document: BoardDocument | null = null
   /** What the connection may do in its document; null until admitted. */
-  private access: DocumentAccess | null = null
+  private session: ConnectionSession | null = null
+  private stopWatchingWrite: (() => void) | null = null
+  /** A change of the client's was refused while writing was blocked: resync once it is allowed. */
+  private holdingChanges = false
+  /** The client has been told why its changes are refused, until writing is allowed again. */
+  private toldRefusal = false
   private readonly closeListeners: Array<() => void> = []
   private readonly messageBucket: TokenBucket
   private readonly byteBucket: TokenBucket
@@ -45,6 +57,8 @@ export class RelayConnection implements DocumentPeer {
   private updateChain: Promise<void> = Promise.resolve()
   /** Set on shutdown: frames are no longer read, updates already received are still applied. */
   private draining = false
+  /** Set while the connection is behind (relayed frames skipped): see fallBehind. */
+  private behind: { at: number; since: ReadonlyMap<number, number> | null; stopWatching: () => void } | null = null
 
   constructor(
     readonly id: string,
@@ -55,8 +69,8 @@ export class RelayConnection implements DocumentPeer {
     public log: Logger,
   ) {
     const { limits } = context
-    this.messageBucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst)
-    this.byteBucket = new TokenBucket(limits.bytesPerSecond, limits.byteBurst)
+    this.messageBucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst, context.clock.now)
+    this.byteBucket = new TokenBucket(limits.bytesPerSecond, limits.byteBurst, context.clock.now)
   }
 
   get currentState(): ConnectionState {
@@ -103,12 +117,18 @@ export class RelayConnection implements DocumentPeer {
     this.close(CloseCode.protocolError, 'text frames are not part of the protocol')
   }
 
+  /** The session the connection was admitted with; null while admitting. */
+  get currentSession(): ConnectionSession | null {
+    return this.session
+  }
+
   /** Admission succeeded: join the document and handle what the client sent meanwhile. */
-  open(document: BoardDocument, access: DocumentAccess): void {
+  open(document: BoardDocument, session: ConnectionSession): void {
     if (this.state !== 'admitting') return
     this.state = 'open'
     this.document = document
-    this.access = access
+    this.session = session
+    this.stopWatchingWrite = session.onWriteChange(() => this.writeMayHaveChanged())
     document.addPeer(this)
     const queued = this.queued
     this.queued = []
@@ -136,14 +156,63 @@ export class RelayConnection implements DocumentPeer {
 
   send(frame: Uint8Array): void {
     if (this.state === 'closed') return
-    if (this.socket.bufferedAmount > this.context.limits.maxBufferedBytes) {
-      // Dropping a frame would leave the client silently stuck; closing makes it resync.
+    // Answers and requests are never skipped; a client that asks and does not read is stopped.
+    if (this.socket.bufferedAmount > 2 * this.context.limits.maxBufferedBytes) {
       this.close(CloseCode.slowConsumer, 'too far behind; reconnect to resync')
       return
     }
+    this.write(frame)
+  }
+
+  sendRelayed(frame: Uint8Array, since: ReadonlyMap<number, number> | null): void {
+    if (this.state === 'closed') return
+    if (!this.behind && this.socket.bufferedAmount > this.context.limits.maxBufferedBytes) this.fallBehind()
+    if (this.behind) {
+      // The first change skipped says from where the catch-up starts.
+      if (since && !this.behind.since) this.behind.since = since
+      return
+    }
+    this.write(frame)
+  }
+
+  private write(frame: Uint8Array): void {
     this.context.metrics.messagesOut.inc()
     this.context.metrics.bytesOut.inc(frame.length)
     this.socket.send(frame)
+  }
+
+  /**
+   * Too much is queued for the client: skip relayed frames until it has read most of it, then
+   * catch it up; close it if it reads nothing for SLOW_CONSUMER_TIMEOUT_MS.
+   */
+  private fallBehind(): void {
+    const { clock, limits } = this.context
+    this.log.info({ bufferedBytes: this.socket.bufferedAmount }, 'connection fell behind')
+    let cancel = (): void => {}
+    const behind = { at: clock.now(), since: null, stopWatching: () => cancel() }
+    const watch = (): void => {
+      if (this.state === 'closed' || this.behind !== behind) return
+      if (this.socket.bufferedAmount <= limits.maxBufferedBytes / 4) {
+        this.catchUp()
+        return
+      }
+      if (clock.now() - behind.at >= limits.slowConsumerTimeoutMs) {
+        this.close(CloseCode.slowConsumer, 'too far behind; reconnect to resync')
+        return
+      }
+      cancel = clock.setTimeout(watch, BEHIND_POLL_MS)
+    }
+    this.behind = behind
+    cancel = clock.setTimeout(watch, BEHIND_POLL_MS)
+  }
+
+  private catchUp(): void {
+    const behind = this.behind
+    if (!behind || !this.document) return
+    this.behind = null
+    this.context.metrics.catchUps.inc()
+    this.log.info({ behindMs: Math.round(this.context.clock.now() - behind.at) }, 'connection caught up')
+    void this.document.catchUp(this, behind.since)
   }
 
   close(code: number, reason: string): void {
@@ -160,14 +229,39 @@ export class RelayConnection implements DocumentPeer {
     if (this.state === 'closed') return
     this.state = 'closed'
     this.queued = []
+    this.behind?.stopWatching()
+    this.behind = null
     this.context.screen.cancel(this)
+    this.stopWatchingWrite?.()
     this.document?.removePeer(this)
     for (const listener of this.closeListeners) listener()
   }
 
+  /**
+   * The board was locked or unlocked, or the phase moved. Once writing is allowed again, a client
+   * whose changes were held is asked for everything the server lacks (sync step 1 with the
+   * server's state vector); the stock client answers with sync step 2 at once.
+   */
+  private writeMayHaveChanged(): void {
+    if (this.state !== 'open' || !this.document || !this.session) return
+    if (!this.session.write().allowed) return
+    this.toldRefusal = false
+    if (!this.holdingChanges) return
+    this.holdingChanges = false
+    this.document.askToResync(this)
+  }
+
+  /** Says once why changes are refused; the client keeps them. */
+  private refuseChange(reason: string, metric: string): void {
+    this.context.metrics.updatesRejected.inc({ reason: metric })
+    if (this.toldRefusal) return
+    this.toldRefusal = true
+    this.socket.send(encodePermissionDenied(reason))
+  }
+
   private handleFrame(frame: Uint8Array): void {
     const document = this.document
-    if (!document || !this.access) return
+    if (!document || !this.session) return
     const decoded = decodeClientMessage(frame)
     if (!decoded.ok) {
       this.context.metrics.messagesIn.inc({ kind: 'malformed' })
@@ -201,43 +295,30 @@ export class RelayConnection implements DocumentPeer {
   }
 
   private receiveUpdate(document: BoardDocument, update: Uint8Array, kind: 'syncStep2' | 'syncUpdate'): void {
-    if (!this.access?.canWrite) {
-      // A read-only client's answer to our sync step 1 echoes what it already got from us (its
-      // delete set at least): only an edit of its own is refused, and said so.
-      const isEdit = kind === 'syncUpdate' ? !isEmptyUpdate(update) : document.hasContentBeyondState(update)
-      if (isEdit) {
-        this.context.metrics.updatesRejected.inc({ reason: 'read-only' })
-        this.socket.send(encodePermissionDenied(this.access?.deniedReason ?? 'read only'))
-      }
-      return
-    }
     if (isEmptyUpdate(update)) return
-    // While the board is locked nothing of this connection's is applied. A change it tried is
-    // refused and the connection closed (retryable): its later updates would depend on the refused
-    // one, so it must resync, which it does when it reconnects (and is refused again until unlocked).
-    const blocked = this.access.writeBlock?.()
-    if (blocked) {
-      if (kind === 'syncUpdate' || document.hasContentBeyondState(update)) {
-        this.context.metrics.updatesRejected.inc({ reason: 'locked' })
-        this.socket.send(encodePermissionDenied(blocked))
-        this.close(CloseCode.boardLocked, blocked)
-      }
-      return
-    }
+    if (!this.mayApply(kind)) return
     if (this.updatesInFlight >= this.context.limits.maxQueuedUpdates) {
       this.close(CloseCode.rateLimited, 'too many updates waiting to be applied')
       return
     }
+    // Everyday edits (small, plainly shaped: see updateShape.ts) are applied at once, unless an
+    // earlier update of ours is still being screened: order is kept either way.
+    const plain = updateShape(update) === 'plain'
+    if (plain && this.updatesInFlight === 0) {
+      this.applyScreenedUpdate(document, update)
+      return
+    }
     this.updatesInFlight++
     // Screening starts at once (in its lane); applying waits for every earlier update of ours.
-    const verdict = this.context.screen.check(update, this)
+    const verdict: Promise<ScreenVerdict> = plain ? Promise.resolve({ ok: true }) : this.context.screen.check(update, this)
     this.updateChain = this.updateChain.then(async () => {
       const result = await verdict
       this.updatesInFlight--
       if (this.state !== 'open') return
       switch (result.ok ? 'ok' : result.reason) {
         case 'ok':
-          this.applyScreenedUpdate(document, update)
+          // Asked again: the board may have been locked while the update was being screened.
+          if (this.mayApply(kind)) this.applyScreenedUpdate(document, update)
           return
         case 'over-budget':
           this.context.metrics.updatesRejected.inc({ reason: 'over-budget' })
@@ -252,6 +333,21 @@ export class RelayConnection implements DocumentPeer {
           return
       }
     })
+  }
+
+  /**
+   * Whether the session lets this connection's update through now. A refused update is dropped
+   * here, before it touches the document, and held by the client: a refusal that lasts only while
+   * the board is locked (or the phase forbids it) is resynced once it lifts. A client's answer to
+   * our sync step 1 carries the document's whole delete set even when it changed nothing, so only
+   * a live update counts as a change worth telling the client about.
+   */
+  private mayApply(kind: 'syncStep2' | 'syncUpdate'): boolean {
+    const decision = this.session?.write() ?? { allowed: false as const, reason: 'not admitted', transient: false }
+    if (decision.allowed) return true
+    if (decision.transient) this.holdingChanges = true
+    if (kind === 'syncUpdate') this.refuseChange(decision.reason, decision.transient ? 'held' : 'read-only')
+    return false
   }
 
   private applyScreenedUpdate(document: BoardDocument, update: Uint8Array): void {
@@ -281,8 +377,7 @@ export class RelayConnection implements DocumentPeer {
       this.close(CloseCode.protocolError, `malformed awareness: ${decoded.error}`)
       return
     }
-    const stamp = this.access?.role ? { role: this.access.role } : undefined
-    const dropped = document.applyPeerAwareness(this, update, decoded.entries, stamp)
+    const dropped = document.applyPeerAwareness(this, update, decoded.entries, this.session)
     if (dropped > 0) this.log.debug({ dropped }, 'awareness entries for other clients dropped')
   }
 }

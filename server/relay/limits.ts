@@ -11,11 +11,15 @@ export interface RelayLimits {
   maxFramesBeforeOpen: number
   /** Milliseconds a connection may take to be admitted before it is closed. */
   admissionTimeoutMs: number
-  /** Connections from one address at once; more are refused at the upgrade (HTTP 429). */
+  /** Open connections in all; more are refused at the upgrade (HTTP 503). */
+  maxConnections: number
+  /** Connections from one client address at once (a NAT or a whole workshop); more are refused at the upgrade (HTTP 429). */
   maxConnectionsPerAddress: number
+  /** Connections from one address with one token (one person's tabs, or one link's clients); more get HTTP 429. */
+  maxConnectionsPerToken: number
   /** Connections not yet admitted, in all; more are refused at the upgrade (HTTP 503). */
   maxPendingConnections: number
-  /** Messages per second one connection may send on average (4429 when exceeded). */
+  /** Messages per second one connection may send on average (4529 when exceeded). */
   messagesPerSecond: number
   /** Messages one connection may send in a burst. */
   messageBurst: number
@@ -23,7 +27,7 @@ export interface RelayLimits {
   bytesPerSecond: number
   /** Bytes one connection may send in a burst. */
   byteBurst: number
-  /** Updates from one connection waiting to be screened before it is closed (4429). */
+  /** Updates from one connection waiting to be screened before it is closed (4529). */
   maxQueuedUpdates: number
   /** Milliseconds one untrusted update may take to decode before it is refused (1008). */
   updateDecodeBudgetMs: number
@@ -35,8 +39,13 @@ export interface RelayLimits {
   documentIdleMs: number
   /** Updates appended to a document's log before it is compacted into a snapshot. */
   compactAfterUpdates: number
-  /** Bytes queued to one connection before it is considered a slow consumer and closed (4408). */
+  /**
+   * Bytes queued to one connection before it falls behind: changes and presence are no longer
+   * queued for it, and once it has read what is queued it is sent one catch-up of what it missed.
+   */
   maxBufferedBytes: number
+  /** Milliseconds a connection may stay behind without reading before it is closed (4508). */
+  slowConsumerTimeoutMs: number
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
@@ -44,7 +53,10 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxAwarenessBytes: 64 * 1024,
   maxFramesBeforeOpen: 128,
   admissionTimeoutMs: 10_000,
-  maxConnectionsPerAddress: 64,
+  maxConnections: 10_000,
+  // A 150-person workshop behind one address opens 5 connections a person (one per board document).
+  maxConnectionsPerAddress: 1024,
+  maxConnectionsPerToken: 64,
   maxPendingConnections: 256,
   messagesPerSecond: 200,
   messageBurst: 1000,
@@ -57,4 +69,5 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   documentIdleMs: 15_000,
   compactAfterUpdates: 500,
   maxBufferedBytes: 16 * 1024 * 1024,
+  slowConsumerTimeoutMs: 30_000,
 }

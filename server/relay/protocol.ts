@@ -31,9 +31,7 @@ export type ProtocolErrorKind =
   | 'unexpected-auth-message'
   | 'malformed-state-vector'
 
-export type DecodeResult =
-  | { ok: true; message: ClientMessage }
-  | { ok: false; error: ProtocolErrorKind }
+export type DecodeResult = { ok: true; message: ClientMessage } | { ok: false; error: ProtocolErrorKind }
 
 /** A varint that claims more bytes than remain, or does not end, within the frame. */
 class TruncatedError extends Error {}

@@ -1,28 +1,20 @@
 /**
- * The relay: admits connections (board name, token, role), loads each board document on first
- * use, hands connections to it, unloads documents that sit idle, and shuts down cleanly.
- * It knows nothing of websockets (see ./socket.ts) or of SQL (see ../storage/storage.ts).
+ * The relay: admits connections (asking its hooks who may open what), loads each board document
+ * on first use, hands connections to it, unloads documents that sit idle, and shuts down cleanly.
+ * It knows nothing of websockets (see ./socket.ts), of SQL (see ../storage/storage.ts), or of
+ * the board's rules (see ./hooks.ts and ../policy/boardPolicy.ts).
  */
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { CloseCode } from '../../shared/protocol/messages'
-import { canOpenDoc, canWriteDoc, parseDocName, type BoardDocName } from '../../shared/board/docNames'
-import type { BoardRole } from '../../shared/board/roles'
-import { controlDocName } from '../../shared/board/docNames'
-import { FACILITATION_MAP, isBoardLocked, membersMayChangeCanvas } from '../../shared/board/facilitation'
-import type { TokenAuthority } from '../auth/tokens'
-import type { Storage } from '../storage/storage'
+import { DamagedDocumentError, StorageError, type Storage } from '../storage/storage'
 import { BoardDocument } from './boardDocument'
-import { RelayConnection, type DocumentAccess } from './connection'
+import { RelayConnection } from './connection'
 import type { RelayContext } from './context'
+import type { AuthenticateRequest, DocumentHost, HeldDocument, RelayHooks } from './hooks'
 import type { RelaySocket } from './socket'
 
-export interface ConnectionRequest {
-  /** The document name from the URL path, not yet validated. */
-  docName: string
-  token: string | null
-  remoteAddress: string
-}
+export type ConnectionRequest = AuthenticateRequest
 
 export interface RelayStats {
   connections: number
@@ -30,81 +22,69 @@ export interface RelayStats {
 }
 
 /** Why an upgrade is refused before a connection is made. */
-export type UpgradeRefusal = 'too-many-from-address' | 'too-many-pending' | 'shutting-down'
+export type UpgradeRefusal = 'too-many-from-address' | 'too-many-with-token' | 'too-many-connections' | 'too-many-pending' | 'shutting-down'
 
-const DENIED_REASONS = {
-  canvas: 'observers cannot change the board',
-  control: 'only facilitators can change this',
-  drafts: 'observers cannot write drafts',
-} as const
-
-/**
- * Why members may not change the canvas right now (the board is locked, or the phase allows them
- * nothing on it), kept up to date from the control document so the per-message check is a read.
- */
-class CanvasWriteBlock {
-  private reason: string | null = null
-  private readonly update = () => {
-    this.reason = isBoardLocked(this.control.doc)
-      ? 'the board is locked'
-      : membersMayChangeCanvas(this.control.doc)
-        ? null
-        : 'this phase does not allow changes to the board'
+/** Counts by key, forgetting keys that reach zero. */
+class Tally {
+  private readonly counts = new Map<string, number>()
+  get(key: string): number {
+    return this.counts.get(key) ?? 0
   }
-
-  constructor(private readonly control: BoardDocument) {
-    control.doc.getMap(FACILITATION_MAP).observeDeep(this.update)
-    this.update()
+  add(key: string): void {
+    this.counts.set(key, this.get(key) + 1)
   }
-
-  get current(): string | null {
-    return this.reason
-  }
-
-  dispose(): void {
-    this.control.doc.getMap(FACILITATION_MAP).unobserveDeep(this.update)
+  remove(key: string): void {
+    const remaining = this.get(key) - 1
+    if (remaining > 0) this.counts.set(key, remaining)
+    else this.counts.delete(key)
   }
 }
 
-function accessFor(role: BoardRole, doc: BoardDocName, block: CanvasWriteBlock | null): DocumentAccess {
-  return {
-    role,
-    canWrite: canWriteDoc(role, doc.kind),
-    deniedReason: DENIED_REASONS[doc.kind],
-    // Members cannot change the canvas while the facilitator has locked the board, or in a phase
-    // that allows them nothing on it (thinking alone, voting).
-    writeBlock: block && role === 'member' ? () => block.current : undefined,
-  }
+function tokenKey(address: string, token: string | null): string {
+  return `${address}\u0000${token ?? ''}`
 }
 
 export class Relay {
   private readonly connections = new Set<RelayConnection>()
   /** Loaded (or loading) documents by name. */
-  private readonly documents = new Map<string, Promise<BoardDocument>>()
+  private readonly loaded = new Map<string, Promise<BoardDocument>>()
   /** Documents being unloaded; a new connection waits for the unload before loading again. */
   private readonly unloading = new Map<string, Promise<void>>()
-  private readonly connectionsByAddress = new Map<string, number>()
+  /** Open connections per client address, and per address and token (a person's tabs, or one link's clients). */
+  private readonly connectionsByAddress = new Tally()
+  private readonly connectionsByToken = new Tally()
   private pendingConnections = 0
   private shuttingDown = false
 
   constructor(
     private readonly storage: Storage,
-    private readonly tokens: TokenAuthority,
     private readonly context: RelayContext,
     private readonly log: Logger,
-  ) {}
-
-  stats(): RelayStats {
-    return { connections: this.connections.size, documents: this.documents.size }
+    private readonly hooks: RelayHooks,
+  ) {
+    context.hooks = hooks
   }
 
-  /** Checked before a websocket upgrade: caps connections per address and unadmitted ones. */
-  checkUpgrade(remoteAddress: string): UpgradeRefusal | null {
+  /** The relay's live documents, for hooks and services that read or change them. */
+  readonly documents: DocumentHost = { hold: (docName) => this.hold(docName) }
+
+  stats(): RelayStats {
+    return { connections: this.connections.size, documents: this.loaded.size }
+  }
+
+  /**
+   * Checked before a websocket upgrade. A crowded workshop behind one NAT address is many people,
+   * each with their own personal token: connections count per address and token (one person's
+   * tabs), under a per-address ceiling that keeps one address from taking the server from everyone
+   * else, under a global cap; unadmitted connections have a cap of their own.
+   */
+  checkUpgrade(remoteAddress: string, token: string | null = null): UpgradeRefusal | null {
+    const limits = this.context.limits
     if (this.shuttingDown) return 'shutting-down'
-    if ((this.connectionsByAddress.get(remoteAddress) ?? 0) >= this.context.limits.maxConnectionsPerAddress) {
-      return 'too-many-from-address'
-    }
-    if (this.pendingConnections >= this.context.limits.maxPendingConnections) return 'too-many-pending'
+    if (this.connections.size >= limits.maxConnections) return 'too-many-connections'
+    if (this.connectionsByAddress.get(remoteAddress) >= limits.maxConnectionsPerAddress) return 'too-many-from-address'
+    if (this.connectionsByToken.get(tokenKey(remoteAddress, token)) >= limits.maxConnectionsPerToken) return 'too-many-with-token'
+    if (this.pendingConnections >= limits.maxPendingConnections) return 'too-many-pending'
     return null
   }
 
@@ -114,8 +94,10 @@ export class Relay {
     const log = this.log.child({ connectionId, remoteAddress: request.remoteAddress })
     const connection = new RelayConnection(connectionId, request.remoteAddress, socket, this.context, log)
     const address = request.remoteAddress
+    const byToken = tokenKey(address, request.token)
     this.connections.add(connection)
-    this.connectionsByAddress.set(address, (this.connectionsByAddress.get(address) ?? 0) + 1)
+    this.connectionsByAddress.add(address)
+    this.connectionsByToken.add(byToken)
     this.pendingConnections++
     this.context.metrics.connections.set(this.connections.size)
     let pending = true
@@ -126,83 +108,110 @@ export class Relay {
     connection.onClosed(() => {
       admitted()
       this.connections.delete(connection)
-      const remaining = (this.connectionsByAddress.get(address) ?? 1) - 1
-      if (remaining > 0) this.connectionsByAddress.set(address, remaining)
-      else this.connectionsByAddress.delete(address)
+      this.connectionsByAddress.remove(address)
+      this.connectionsByToken.remove(byToken)
       this.context.metrics.connections.set(this.connections.size)
     })
     if (this.shuttingDown) {
       connection.close(CloseCode.goingAway, 'server is shutting down')
       return connection
     }
-    const admissionTimer = setTimeout(() => {
+    const cancelAdmissionTimer = this.context.clock.setTimeout(() => {
       if (connection.currentState === 'admitting') connection.close(CloseCode.policyViolation, 'admission timed out')
     }, this.context.limits.admissionTimeoutMs)
-    admissionTimer.unref()
     void this.admit(connection, request)
       .catch((error: unknown) => {
         log.error({ err: error }, 'admission failed')
         connection.close(CloseCode.internalError, 'internal error')
       })
       .finally(() => {
-        clearTimeout(admissionTimer)
+        cancelAdmissionTimer()
         admitted()
       })
     return connection
   }
 
   private async admit(connection: RelayConnection, request: ConnectionRequest): Promise<void> {
-    const parsed = parseDocName(request.docName)
-    if (!parsed) {
-      connection.refuse(CloseCode.badDocumentName, 'invalid board name')
+    const authentication = await this.hooks.onAuthenticate(request, this.documents)
+    if (!authentication.ok) {
+      connection.refuse(authentication.code, authentication.reason)
       return
     }
-    const { boardId } = parsed
-    connection.log = connection.log.child({ boardId, doc: parsed.kind })
-    const check = await this.tokens.verify(request.token, boardId)
-    if (!check.ok) {
-      connection.refuse(CloseCode.unauthorized, check.reason)
-      return
-    }
-    if (!canOpenDoc(parsed, check.grant.role, check.grant.personId)) {
-      connection.refuse(CloseCode.unauthorized, 'not-your-document')
-      return
-    }
+    const { session } = authentication
+    connection.log = connection.log.child({ boardId: session.boardId, doc: session.docKind })
     const log = connection.log
-    const board = await this.storage.getBoard(boardId)
-    if (!board) {
-      connection.refuse(CloseCode.boardNotFound, 'no such board')
-      return
-    }
     let document: BoardDocument
-    let control: BoardDocument | null = null
     try {
       document = await this.openDocument(request.docName)
-      if (parsed.kind === 'canvas') {
-        control = await this.openDocument(controlDocName(boardId))
-        control.retain()
-      }
     } catch (error) {
+      session.dispose()
+      if (error instanceof DamagedDocumentError) {
+        log.error({ err: error, docName: error.docName, problem: error.problem }, 'stored document is damaged; refusing the connection')
+        connection.refuse(CloseCode.documentDamaged, "this board's stored data is damaged; ask the operator to restore it from a backup")
+        return
+      }
       log.error({ err: error }, 'document could not be loaded')
       connection.refuse(CloseCode.storageUnavailable, 'the board could not be loaded; try again')
       return
     }
-    const block = control ? new CanvasWriteBlock(control) : null
-    if (control && block) {
-      const held = control
-      connection.onClosed(() => {
-        block.dispose()
-        held.release()
-      })
-    }
     if (connection.currentState !== 'admitting') {
-      block?.dispose()
-      control?.release()
+      session.dispose()
       if (document.holderCount === 0) this.unloadDocument(document)
       return
     }
-    connection.open(document, accessFor(check.grant.role, parsed, block))
-    log.info({ role: check.grant.role }, 'connection opened')
+    connection.onClosed(() => {
+      session.dispose()
+      this.hooks.onConnectionChange?.(session, 'closed')
+    })
+    connection.open(document, session)
+    this.hooks.onConnectionChange?.(session, 'opened')
+    log.info({ role: session.role }, 'connection opened')
+  }
+
+  /** Keeps a document loaded for a holder that is not a connection, until it releases it. */
+  private async hold(docName: string): Promise<HeldDocument> {
+    const document = await this.openDocument(docName)
+    document.retain()
+    let released = false
+    return {
+      document,
+      release: () => {
+        if (released) return
+        released = true
+        document.release()
+      },
+    }
+  }
+
+  /** The connections open on a board's documents right now. */
+  connectionsOf(boardId: string): RelayConnection[] {
+    return [...this.connections].filter((connection) => connection.currentSession?.boardId === boardId)
+  }
+
+  /**
+   * Ends a board here (it was deleted): closes its connections with `code`, then stores and
+   * unloads each of its loaded documents whoever holds them, so that nothing of it is written
+   * after this resolves. Resolves once every one is unloaded.
+   */
+  async evictBoard(boardId: string, code: number, reason: string): Promise<void> {
+    for (const connection of this.connectionsOf(boardId)) connection.close(code, reason)
+    const ofBoard = (name: string) => name === boardId || name.startsWith(`${boardId}.`)
+    const loaded = await Promise.allSettled([...this.loaded].filter(([name]) => ofBoard(name)).map(([, loading]) => loading))
+    for (const result of loaded) {
+      if (result.status !== 'fulfilled') continue
+      const document = result.value
+      document.closeAllPeers(code, reason)
+      if (document.isClosed) continue
+      const unload = document
+        .unload()
+        .catch((error: unknown) => this.log.error({ err: error, boardId: document.name }, 'unload failed'))
+        .finally(() => this.unloading.delete(document.name))
+      this.unloading.set(document.name, unload)
+      this.loaded.delete(document.name)
+      this.context.fanout?.leave(document)
+    }
+    this.context.metrics.documentsLoaded.set(this.loaded.size)
+    await Promise.allSettled([...this.unloading].filter(([name]) => ofBoard(name)).map(([, unload]) => unload))
   }
 
   /**
@@ -210,13 +219,16 @@ export class Relay {
    * as inserting an anonymous card). Resolves once the change is stored and relayed.
    */
   async changeDocument<T>(docName: string, change: (document: BoardDocument) => T): Promise<T> {
-    if (this.shuttingDown) throw new Error('server is shutting down')
+    if (this.shuttingDown) throw new StorageError('server is shutting down', 'SHUTTING_DOWN')
     const document = await this.openDocument(docName)
-    const result = change(document)
-    await document.flush()
-    if (document.isFailed) throw new Error('the change could not be stored')
-    if (document.peerCount === 0) document.startIdleTimer()
-    return result
+    try {
+      const result = change(document)
+      await document.flush()
+      if (document.isFailed) throw new StorageError('the change could not be stored', 'STORE_FAILED')
+      return result
+    } finally {
+      if (document.holderCount === 0) document.startIdleTimer()
+    }
   }
 
   private async openDocument(name: string): Promise<BoardDocument> {
@@ -226,7 +238,7 @@ export class Relay {
         await unloading
         continue
       }
-      let loading = this.documents.get(name)
+      let loading = this.loaded.get(name)
       if (!loading) {
         const log = this.log.child({ boardId: name })
         loading = BoardDocument.load(
@@ -236,12 +248,27 @@ export class Relay {
           log,
           (document) => this.unloadDocument(document),
           (document, error) => this.handleStorageFailure(document, error),
-        )
-        this.documents.set(name, loading)
-        this.context.metrics.documentsLoaded.set(this.documents.size)
+        ).then(async (document) => {
+          // Held while the hook runs, so that what it opens meanwhile cannot unload this one.
+          document.retain()
+          try {
+            await this.hooks.onLoadDocument?.(document, this.documents)
+          } finally {
+            document.release()
+          }
+          // From here other instances' changes reach it; what they stored between the load and
+          // listening is read once more from storage.
+          if (this.context.fanout) {
+            await this.context.fanout.join(document)
+            await document.catchUpFromStorage()
+          }
+          return document
+        })
+        this.loaded.set(name, loading)
+        this.context.metrics.documentsLoaded.set(this.loaded.size)
         loading.catch(() => {
-          this.documents.delete(name)
-          this.context.metrics.documentsLoaded.set(this.documents.size)
+          this.loaded.delete(name)
+          this.context.metrics.documentsLoaded.set(this.loaded.size)
         })
       }
       const document = await loading
@@ -260,8 +287,9 @@ export class Relay {
         this.log.info({ boardId: document.name }, 'document unloaded')
       })
     this.unloading.set(document.name, unload)
-    this.documents.delete(document.name)
-    this.context.metrics.documentsLoaded.set(this.documents.size)
+    this.loaded.delete(document.name)
+    this.context.fanout?.leave(document)
+    this.context.metrics.documentsLoaded.set(this.loaded.size)
   }
 
   /**
@@ -271,8 +299,9 @@ export class Relay {
    */
   private handleStorageFailure(document: BoardDocument, error: unknown): void {
     this.log.error({ err: error, boardId: document.name }, 'storing updates failed; closing the document')
-    this.documents.delete(document.name)
-    this.context.metrics.documentsLoaded.set(this.documents.size)
+    this.loaded.delete(document.name)
+    this.context.fanout?.leave(document)
+    this.context.metrics.documentsLoaded.set(this.loaded.size)
     document.closeAllPeers(CloseCode.storageUnavailable, 'the board could not be saved; reconnecting')
     const unload = document.unload().finally(() => this.unloading.delete(document.name))
     this.unloading.set(document.name, unload)
@@ -285,7 +314,7 @@ export class Relay {
   async shutdown(): Promise<void> {
     this.shuttingDown = true
     await Promise.allSettled([...this.connections].map((connection) => connection.drain()))
-    const documents = await Promise.allSettled([...this.documents.values()])
+    const documents = await Promise.allSettled([...this.loaded.values()])
     await Promise.allSettled(documents.map((result) => (result.status === 'fulfilled' ? result.value.flush() : undefined)))
     for (const connection of [...this.connections]) connection.close(CloseCode.goingAway, 'server is restarting')
     for (const result of documents) {

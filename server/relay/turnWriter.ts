@@ -4,7 +4,7 @@
  * one commit (one fsync) per turn instead of one per document.
  */
 import type { Storage } from '../storage/storage'
-import type { BoardDocument } from './boardDocument'
+import { localUpdates, type BoardDocument } from './boardDocument'
 
 export class TurnWriter {
   private readonly dirty = new Set<BoardDocument>()
@@ -31,9 +31,13 @@ export class TurnWriter {
       else void document.flush()
     }
     if (taken.length === 0) return
-    const stored = this.storage.appendUpdatesMany(
-      taken.map(({ document, batch }) => ({ docName: document.name, updates: batch.map((pending) => pending.update) })),
-    )
-    taken.forEach(({ document, batch }, i) => void document.completeTurn(batch, stored.then((lastSeqs) => lastSeqs[i])))
+    // Updates other instances stored are only relayed here: a batch may have nothing to store.
+    const toStore = taken.map(({ document, batch }) => ({ docName: document.name, updates: localUpdates(batch) })).filter((entry) => entry.updates.length > 0)
+    const stored = toStore.length > 0 ? this.storage.appendUpdatesMany(toStore) : Promise.resolve([])
+    let index = 0
+    for (const { document, batch } of taken) {
+      const position = localUpdates(batch).length > 0 ? index++ : -1
+      void document.completeTurn(batch, position === -1 ? Promise.resolve(0) : stored.then((lastSeqs) => lastSeqs[position]))
+    }
   }
 }

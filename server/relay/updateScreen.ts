@@ -66,7 +66,10 @@ class Lane {
   }
 
   enqueue(job: Job): void {
-    if (this.closed) return job.resolve({ ok: false, reason: 'cancelled' })
+    if (this.closed) {
+      job.resolve({ ok: false, reason: 'cancelled' })
+      return
+    }
     this.queue.push(job)
     this.pump()
   }
@@ -186,7 +189,7 @@ class Lane {
       this.queue.unshift(...batch.slice(verdicts.length + 1))
       culprit?.resolve({ ok: false, reason: failure })
     }
-    verdicts.forEach((verdict, i) => batch[i].resolve(verdict))
+    for (const [i, verdict] of verdicts.entries()) batch[i].resolve(verdict)
   }
 
   private stopTimer(): void {

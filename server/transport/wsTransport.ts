@@ -8,8 +8,10 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { Logger } from 'pino'
 import type { Relay } from '../relay/relay'
+import { TRUST_NO_PROXY, clientAddress, type TrustProxy } from '../http/clientAddress'
 import type { RelaySocket } from '../relay/socket'
 import { CloseCode } from '../../shared/protocol/messages'
+import { SYNC_SUBPROTOCOL, tokenFromProtocols } from '../../shared/protocol/tokenProtocol'
 
 const SYNC_PATH_PREFIX = '/sync/'
 const PING_INTERVAL_MS = 30_000
@@ -24,6 +26,8 @@ const TRANSPORT_ERROR_CLOSE_CODES: Record<string, number> = {
 
 const UPGRADE_REFUSALS = {
   'too-many-from-address': '429 Too Many Requests',
+  'too-many-with-token': '429 Too Many Requests',
+  'too-many-connections': '503 Service Unavailable',
   'too-many-pending': '503 Service Unavailable',
   'shutting-down': '503 Service Unavailable',
 } as const
@@ -38,10 +42,39 @@ function toBytes(data: RawData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 }
 
+/**
+ * Frames sent to one socket within an event-loop turn leave in one write: the socket is corked at
+ * its first frame of the turn and uncorked once the turn's work is done (setImmediate), so a
+ * relay turn that sends a peer several frames costs one system call, not one per frame.
+ */
+const corked = new Set<Duplex>()
+let uncorkScheduled = false
+
+function uncorkAll(): void {
+  uncorkScheduled = false
+  for (const raw of corked) raw.uncork()
+  corked.clear()
+}
+
+function sendCorked(socket: WebSocket, frame: Uint8Array): void {
+  const raw = (socket as unknown as { _socket?: Duplex })._socket
+  if (raw && !corked.has(raw)) {
+    raw.cork()
+    corked.add(raw)
+    if (!uncorkScheduled) {
+      uncorkScheduled = true
+      setImmediate(uncorkAll)
+    }
+  }
+  socket.send(frame, SEND_OPTIONS)
+}
+
+const SEND_OPTIONS = { binary: true }
+
 function adapt(socket: WebSocket): RelaySocket {
   return {
     send: (frame) => {
-      if (socket.readyState === socket.OPEN) socket.send(frame, { binary: true })
+      if (socket.readyState === socket.OPEN) sendCorked(socket, frame)
     },
     close: (code, reason) => {
       // Close reasons are limited to 123 bytes by the websocket protocol.
@@ -55,6 +88,11 @@ function adapt(socket: WebSocket): RelaySocket {
       return socket.bufferedAmount
     },
   }
+}
+
+/** The connection's token: from the subprotocols the app offers, else the stock client's `?token=`. */
+function requestToken(request: IncomingMessage, url: URL): string | null {
+  return tokenFromProtocols(request.headers['sec-websocket-protocol']) ?? url.searchParams.get('token')
 }
 
 /**
@@ -80,8 +118,15 @@ export class WsTransport {
     private readonly log: Logger,
     options: WsTransportOptions,
     private readonly onUpgradeRefused: (reason: keyof typeof UPGRADE_REFUSALS) => void = () => {},
+    private readonly trustProxy: TrustProxy = TRUST_NO_PROXY,
   ) {
-    this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false })
+    this.server = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxFrameBytes,
+      perMessageDeflate: false,
+      // The app offers its token as a subprotocol beside ours (shared/protocol/tokenProtocol.ts).
+      handleProtocols: (protocols) => (protocols.has(SYNC_SUBPROTOCOL) ? SYNC_SUBPROTOCOL : false),
+    })
     this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS)
     this.pingTimer.unref()
   }
@@ -94,24 +139,25 @@ export class WsTransport {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
         return
       }
-      const refusal = this.relay.checkUpgrade(request.socket.remoteAddress ?? 'unknown')
+      const remoteAddress = clientAddress(request, this.trustProxy)
+      const refusal = this.relay.checkUpgrade(remoteAddress, requestToken(request, url))
       if (refusal) {
         this.onUpgradeRefused(refusal)
-        this.log.warn({ remoteAddress: request.socket.remoteAddress, reason: refusal }, 'websocket upgrade refused')
+        this.log.warn({ remoteAddress, reason: refusal }, 'websocket upgrade refused')
         socket.end(`HTTP/1.1 ${UPGRADE_REFUSALS[refusal]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
         return
       }
-      this.server.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request, url))
+      this.server.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request, url, remoteAddress))
     })
   }
 
-  private onConnection(ws: WebSocket, request: IncomingMessage, url: URL): void {
+  private onConnection(ws: WebSocket, request: IncomingMessage, url: URL, remoteAddress: string): void {
     this.alive.add(ws)
     ws.on('pong', () => this.alive.add(ws))
     const connection = this.relay.accept(adapt(ws), {
       docName: parseSyncPath(request.url ?? '') ?? '',
-      token: url.searchParams.get('token'),
-      remoteAddress: request.socket.remoteAddress ?? 'unknown',
+      token: requestToken(request, url),
+      remoteAddress,
     })
     ws.on('message', (data, isBinary) => {
       if (!isBinary) connection.receiveText()

@@ -1,18 +1,19 @@
 /**
- * The thinking-together layer of a board's canvas document, as pure operations on a Y.Doc:
- * contribution cards (kind, text, author, times), discussion threads with replies, reactions,
- * and the members who have visited. The client's UI and the server (which inserts anonymous
- * cards) both change the document only through these functions, and tests exercise them with
- * plain Y.Docs.
+ * The thinking-together layer of a board, as pure operations on Y.Docs: contribution cards
+ * (kind, text, author, times) in the canvas document; discussion threads with replies and
+ * reactions in the conversation document; the members who have visited in the people document.
+ * The client's UI and the server (which inserts anonymous cards and writes members) change the
+ * documents only through these functions, and tests exercise them with plain Y.Docs.
  *
- * Layout (all Y.Maps at the document root, see docLayout.ts):
+ * Layout (all Y.Maps at a document's root, see docLayout.ts):
  * - `cards`: cardId -> Y.Map { kind, text: Y.Text, author: Person | null, anonymous, createdAt,
  *   updatedAt, lastEditor: Person | null }. A card is shown on the canvas by a tldraw
  *   `contribution` shape whose `props.cardId` names it.
  * - `threads`: anchorId (a card id or a link's shape id) -> Y.Map { status, statusBy, statusAt,
  *   replies: Y.Array<Y.Map { id, author, text: Y.Text, createdAt, editedAt, deleted }> }.
  * - `reactions`: cardId -> Y.Map reaction -> Y.Map personId -> { name, color, at }.
- * - `members`: personId -> { id, name, color, practice, firstSeenAt, lastSeenAt }.
+ * - `members` (in the people document, written only by the server): personId -> { id, name,
+ *   color, practice, firstSeenAt, lastSeenAt }.
  *
  * Text lives in Y.Texts so two people editing the same card or reply at once both keep their work.
  *
@@ -159,6 +160,11 @@ export function createCard(doc: Y.Doc, card: NewCard): void {
   })
 }
 
+/** Takes a card out of the document (its shape is gone, and it said nothing). */
+export function removeCard(doc: Y.Doc, cardId: string): void {
+  cards(doc).delete(cardId)
+}
+
 export function hasCard(doc: Y.Doc, cardId: string): boolean {
   return cards(doc).has(cardId)
 }
@@ -218,7 +224,7 @@ export function setCardKind(doc: Y.Doc, cardId: string, kind: ContributionKind, 
 /** Reveals the author of an anonymous card (done by the server once the author proves it). */
 export function claimCard(doc: Y.Doc, cardId: string, author: Person, now: number): boolean {
   const map = cards(doc).get(cardId)
-  if (!map || map.get('anonymous') !== true) return false
+  if (map?.get('anonymous') !== true) return false
   doc.transact(() => {
     map.set('author', person(author))
     map.set('anonymous', false)
@@ -344,7 +350,12 @@ export function readThread(doc: Y.Doc, anchorId: string): ThreadData | null {
     status: thread.get('status') === 'resolved' ? 'resolved' : 'open',
     statusBy: asPerson(thread.get('statusBy')),
     statusAt: Number(thread.get('statusAt')) || 0,
-    replies: replies ? replies.toArray().map(readReply).filter((r): r is ReplyData => r !== null) : [],
+    replies: replies
+      ? replies
+          .toArray()
+          .map(readReply)
+          .filter((r): r is ReplyData => r !== null)
+      : [],
   }
 }
 
@@ -427,6 +438,12 @@ export function upsertMember(doc: Y.Doc, member: Person & { practice: string }, 
     return
   }
   members(doc).set(member.id, next)
+}
+
+/** The practice line a member gave (empty when none, or for someone not in the people document). */
+export function readMemberPractice(doc: Y.Doc, personId: string): string {
+  const value = members(doc).get(personId)
+  return value && asPerson(value) ? String(value.practice ?? '') : ''
 }
 
 export function listMembers(doc: Y.Doc): MemberData[] {

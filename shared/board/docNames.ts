@@ -1,20 +1,22 @@
 /**
- * Each board is made of several Yjs documents, each with its own access rule, enforced by the
- * relay for every connection:
+ * Each board is made of several Yjs documents, split by who may write them when. The relay
+ * enforces each rule for every connection (see server/policy/boardPolicy.ts):
  *
- * | document | name | who may write |
- * | --- | --- | --- |
- * | canvas | `<boardId>` | facilitators and members |
- * | control | `<boardId>.control` | facilitators only (the problem statement, phases, timer, lock) |
- * | drafts | `<boardId>.drafts.<personId>` | only that person, who alone may also read it |
+ * | document | name | holds | who may write |
+ * | --- | --- | --- | --- |
+ * | canvas | `<boardId>` | shapes, cards, links | facilitators; members unless the board is locked or the phase allows them no add-cards / arrange / link |
+ * | conversation | `<boardId>.conversation` | threads, replies, reactions, tours | facilitators; members unless locked or the phase allows them neither reply nor react |
+ * | control | `<boardId>.control` | title, problem, phases, timer, lock, spotlight | facilitators only |
+ * | people | `<boardId>.people` | the members who have been on the board | the server only (renaming goes through the HTTP API) |
+ * | drafts | `<boardId>.drafts.<personId>` | one person's think-alone drafts | only that person, who alone may also read it |
  *
- * Everyone with a valid link for the board may read the canvas and control documents. A drafts
- * document is private: only a personal token for that person opens it (see server/http/peopleApi.ts).
+ * Everyone with a valid link for the board may read every document but drafts. A drafts document
+ * is private: only a personal token for that person opens it (POST /api/boards/:id/people).
  */
 import { isValidBoardId } from './boardId'
 import type { BoardRole } from './roles'
 
-export const BOARD_DOC_KINDS = ['canvas', 'control', 'drafts'] as const
+export const BOARD_DOC_KINDS = ['canvas', 'conversation', 'control', 'people', 'drafts'] as const
 export type BoardDocKind = (typeof BOARD_DOC_KINDS)[number]
 
 export interface BoardDocName {
@@ -34,6 +36,14 @@ export function controlDocName(boardId: string): string {
   return `${boardId}.control`
 }
 
+export function conversationDocName(boardId: string): string {
+  return `${boardId}.conversation`
+}
+
+export function peopleDocName(boardId: string): string {
+  return `${boardId}.people`
+}
+
 export function draftsDocName(boardId: string, personId: string): string {
   return `${boardId}.drafts.${personId}`
 }
@@ -47,6 +57,8 @@ export function parseDocName(name: unknown): BoardDocName | null {
   if (!isValidBoardId(boardId)) return null
   if (suffix === null) return { boardId, kind: 'canvas' }
   if (suffix === 'control') return { boardId, kind: 'control' }
+  if (suffix === 'conversation') return { boardId, kind: 'conversation' }
+  if (suffix === 'people') return { boardId, kind: 'people' }
   if (suffix.startsWith('drafts.') && PERSON_ID.test(suffix.slice('drafts.'.length))) {
     return { boardId, kind: 'drafts', personId: suffix.slice('drafts.'.length) }
   }
@@ -54,13 +66,17 @@ export function parseDocName(name: unknown): BoardDocName | null {
 }
 
 /**
- * Whether a role may change a document of this kind. Canvas and control documents are readable
- * by every role; who may open a drafts document at all is checked with canOpenDoc.
+ * Whether a role may ever change a document of this kind (what the current phase and the board
+ * lock allow on top is decided by the server's policy). Every document but drafts is readable by
+ * every role; who may open a drafts document at all is checked with canOpenDoc.
  */
 export function canWriteDoc(role: BoardRole, kind: BoardDocKind): boolean {
   switch (kind) {
     case 'canvas':
+    case 'conversation':
       return role === 'facilitator' || role === 'member'
+    case 'people':
+      return false
     case 'control':
       return role === 'facilitator'
     case 'drafts':

@@ -41,6 +41,8 @@ export interface PhaseData {
   durationMs: number
   /** What members may do in this phase; every action when absent. */
   memberActions?: MemberAction[]
+  /** Entering this phase opens a think-alone round (drafts), unless one is open already. */
+  thinkAlone?: boolean
 }
 
 export type TimerState =
@@ -85,12 +87,6 @@ export function readCurrentPhase(doc: Y.Doc): PhaseData | null {
 export function membersMay(doc: Y.Doc, action: MemberAction): boolean {
   const actions = readCurrentPhase(doc)?.memberActions
   return !actions || actions.includes(action)
-}
-
-/** Whether the current phase lets members change the canvas at all (everything but voting does). */
-export function membersMayChangeCanvas(doc: Y.Doc): boolean {
-  const actions = readCurrentPhase(doc)?.memberActions
-  return !actions || actions.some((action) => action !== 'vote')
 }
 
 /** Whether members may not change the canvas now. */

@@ -16,9 +16,7 @@ export interface LinkMeta {
 
 function readPerson(value: unknown): Person | null {
   const by = value as Record<string, unknown> | null | undefined
-  return by && typeof by.id === 'string' && typeof by.name === 'string' && typeof by.color === 'string'
-    ? { id: by.id, name: by.name, color: by.color }
-    : null
+  return by && typeof by.id === 'string' && typeof by.name === 'string' && typeof by.color === 'string' ? { id: by.id, name: by.name, color: by.color } : null
 }
 
 export function readLinkMeta(meta: unknown): LinkMeta | null {

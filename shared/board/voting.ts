@@ -8,7 +8,7 @@
  * API (see server/http/votingApi.ts):
  *   POST /api/boards/:id/rounds                       facilitator  {cardIds, budget, anonymous, title?} -> 201 {roundId}
  *   GET  /api/boards/:id/rounds/:roundId/ballot       personal token -> {dots: {cardId: n}}
- *   PUT  /api/boards/:id/rounds/:roundId/ballot       personal token {dots: {cardId: n}} -> 200 {dots}; 400 over budget
+ *   PUT  /api/boards/:id/rounds/:roundId/ballot       personal token {dots: {cardId: n}} -> 200 {dots}; 400 over budget; 409 once closed
  *   POST /api/boards/:id/rounds/:roundId/close        facilitator  -> 200 {results}
  */
 import type * as Y from 'yjs'
@@ -39,8 +39,11 @@ export interface VoteRound {
   closedAt: number | null
   /** Present once closed: every card of the round, most dots first. */
   results: VoteResult[] | null
-  /** How many people voted. */
+  /** How many people voted, once closed. */
   voterCount: number | null
+  /** While open: how many people have placed dots so far (never who), and how many are on the board. */
+  voted?: number
+  present?: number
 }
 
 export function listVoteRounds(controlDoc: Y.Doc): VoteRound[] {
@@ -51,5 +54,8 @@ export function listVoteRounds(controlDoc: Y.Doc): VoteRound[] {
 
 /** Ranks a round's cards by dots (most first; ties keep the round's card order). */
 export function rankResults(cardIds: string[], totals: Map<string, number>): Array<{ cardId: string; dots: number }> {
-  return cardIds.map((cardId, order) => ({ cardId, dots: totals.get(cardId) ?? 0, order })).sort((a, b) => b.dots - a.dots || a.order - b.order).map(({ cardId, dots }) => ({ cardId, dots }))
+  return cardIds
+    .map((cardId, order) => ({ cardId, dots: totals.get(cardId) ?? 0, order }))
+    .sort((a, b) => b.dots - a.dots || a.order - b.order)
+    .map(({ cardId, dots }) => ({ cardId, dots }))
 }

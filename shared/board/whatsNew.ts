@@ -2,7 +2,7 @@
  * "What's new since your last visit": the cards, links and replies that others added or changed
  * after a moment, oldest first, read from a canvas document.
  */
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { TLDRAW_RECORDS_MAP } from './docLayout'
 import { listCards, listThreads, type CardData, type Person, type ThreadData } from './boardModel'
 import { readLinkMeta, type LinkMeta } from './links'
@@ -17,6 +17,8 @@ export interface ChangeItem {
   at: number
   by: Person | null
   text: string
+  /** A card this person wrote: someone else's change to it is never "added", whenever it was written. */
+  yours: boolean
 }
 
 interface ShapeRecordLike {
@@ -41,7 +43,9 @@ export function changesAmong(content: BoardContent, since: number, myId: string)
     if (card.updatedAt <= since) continue
     const byMe = card.lastEditor ? card.lastEditor.id === myId : card.author?.id === myId
     if (byMe) continue
-    const added = card.createdAt > since
+    // My own card, new since I last looked, that someone else then edited: their edit, not an addition.
+    const yours = !card.anonymous && card.author?.id === myId
+    const added = card.createdAt > since && !yours
     items.push({
       key: `${card.id}@${card.updatedAt}`,
       kind: 'card',
@@ -50,6 +54,7 @@ export function changesAmong(content: BoardContent, since: number, myId: string)
       at: card.updatedAt,
       by: added ? card.author : (card.lastEditor ?? card.author),
       text: card.text,
+      yours,
     })
   }
   for (const [id, link] of content.links) {
@@ -62,6 +67,7 @@ export function changesAmong(content: BoardContent, since: number, myId: string)
       at: link.updatedAt,
       by: link.updatedBy,
       text: link.linkType,
+      yours: false,
     })
   }
   for (const thread of content.threads) {
@@ -76,6 +82,7 @@ export function changesAmong(content: BoardContent, since: number, myId: string)
         at,
         by: reply.author,
         text: reply.text,
+        yours: false,
       })
     }
   }

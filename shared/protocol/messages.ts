@@ -48,10 +48,14 @@ export const CloseCode = {
   unauthorized: 4401,
   /** The document name is not a valid board id. Not retryable. */
   badDocumentName: 4400,
+  /** The link (or the personal token minted through it) was replaced by a facilitator. Not retryable. */
+  linkReplaced: 4403,
   /** The board does not exist. Not retryable. */
   boardNotFound: 4404,
-  /** A member changed the canvas while the board is locked; reconnect (and resync) later. */
-  boardLocked: 4523,
+  /** The board was deleted while the connection was open (later connections get 4404). Not retryable. */
+  boardDeleted: 4410,
+  /** The board's stored data is damaged (it does not check out); an operator must restore it. Not retryable. */
+  documentDamaged: 4422,
   /** The document could not be loaded or stored right now; retryable. */
   storageUnavailable: 4503,
   /**

@@ -27,8 +27,7 @@ import { describeServerCode, startBenchServer } from './relay-server'
 import { createBoard } from '../helpers/boardClient'
 import type { BoardAssignment, GeneratorCommand, WindowReport } from './relay-load-generator'
 
-const numberList = (value: string | undefined, fallback: number[]) =>
-  value ? value.split(',').map((part) => Number(part.trim())) : fallback
+const numberList = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map((part) => Number(part.trim())) : fallback)
 
 const STEPS = numberList(process.env.BENCH_STEPS, [100, 200, 400, 600, 800, 1000, 1200, 1600, 2000, 2400, 3200, 4000])
 const BOARD_SIZE = Number(process.env.BENCH_BOARD_SIZE ?? 20)
@@ -48,6 +47,8 @@ const BUSY_MACHINE_OTHER_PERCENT = 50
 const SERVER_ENV = {
   LOG_LEVEL: 'warn',
   MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+  MAX_CONNECTIONS_PER_TOKEN: '1000000',
+  MAX_CONNECTIONS: '1000000',
   MAX_PENDING_CONNECTIONS: '100000',
   ADMISSION_TIMEOUT_MS: '60000',
   RATE_LIMIT_MESSAGES_PER_SECOND: '10000',
@@ -209,8 +210,14 @@ function formatRow(row: StepRow): string {
     `${row.commitPercent.toFixed(0)}%`.padStart(5),
     String(row.commitsOver100Ms).padStart(6),
     row.framesOutPerSecond.toFixed(0).padStart(7),
-    row.generatorCpuPercent.map((value) => `${value.toFixed(0)}%`).join('/').padStart(9),
-    row.generatorLagP99Ms.map((value) => value.toFixed(0)).join('/').padStart(8),
+    row.generatorCpuPercent
+      .map((value) => `${value.toFixed(0)}%`)
+      .join('/')
+      .padStart(9),
+    row.generatorLagP99Ms
+      .map((value) => value.toFixed(0))
+      .join('/')
+      .padStart(8),
     `${row.hostBusyPercent.toFixed(0)}%`.padStart(6),
     `${row.otherPercent.toFixed(0)}%`.padStart(6),
     `${row.iowaitPercent.toFixed(0)}%`.padStart(5),
@@ -219,8 +226,32 @@ function formatRow(row: StepRow): string {
 }
 
 const HEADER = [
-  ' conns', 'boards', 'edits/s', '  deliv', '   p50', '   p95', '   p99', '   max', '  srv%', ' main%', ' thr2%', 'rss MB',
-  'srv lag  ', ' recv/s', 'store/s', 'commit/s', 'ms/cmt', ' cmt%', '>100ms', 'frames/s', '     gen%', ' gen lag', ' host%', 'other%', ' iow%', '  verdict',
+  ' conns',
+  'boards',
+  'edits/s',
+  '  deliv',
+  '   p50',
+  '   p95',
+  '   p99',
+  '   max',
+  '  srv%',
+  ' main%',
+  ' thr2%',
+  'rss MB',
+  'srv lag  ',
+  ' recv/s',
+  'store/s',
+  'commit/s',
+  'ms/cmt',
+  ' cmt%',
+  '>100ms',
+  'frames/s',
+  '     gen%',
+  ' gen lag',
+  ' host%',
+  'other%',
+  ' iow%',
+  '  verdict',
 ].join(' ')
 
 /** Stops the server if the hard time limit fires (generators exit when their IPC channel closes). */
@@ -281,8 +312,8 @@ async function measureWindow(baseUrl: string, serverPid: number, generators: Gen
     updatesReceivedPerSecond: delta('tt_messages_received_total{kind="syncUpdate"}') / elapsedSeconds,
     updatesStoredPerSecond: delta('tt_updates_stored_total') / elapsedSeconds,
     serverRssMb: rssMb(serverPid),
-    serverLagP99Ms: (metricsAfter.get('tt_process_nodejs_eventloop_lag_p99_seconds') ?? Number.NaN) * 1000,
-    serverLagMaxMs: (metricsAfter.get('tt_process_nodejs_eventloop_lag_max_seconds') ?? Number.NaN) * 1000,
+    serverLagP99Ms: (metricsAfter.get('tt_nodejs_eventloop_lag_p99_seconds') ?? Number.NaN) * 1000,
+    serverLagMaxMs: (metricsAfter.get('tt_nodejs_eventloop_lag_max_seconds') ?? Number.NaN) * 1000,
     hostBusyPercent,
     otherPercent: Math.max(0, hostBusyPercent - serverCpuPercent - generatorCpuPercent.reduce((a, b) => a + b, 0) - selfPercent),
     iowaitPercent: ((hostAfter.iowait - hostBefore.iowait) / hostTotal) * cores * 100,
@@ -310,7 +341,8 @@ async function measureWindow(baseUrl: string, serverPid: number, generators: Gen
 
 async function main(): Promise<void> {
   const started = Date.now()
-  const server = await startBenchServer({ env: SERVER_ENV })
+  // BENCH_SERVER_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof', to profile the server under this load.
+  const server = await startBenchServer({ env: SERVER_ENV, nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) })
   stopServerNow = () => server.process.kill('SIGKILL')
   const serverPid = server.pid
   const generators = Array.from({ length: GENERATORS }, (_, index) => new Generator(index))
@@ -321,15 +353,19 @@ async function main(): Promise<void> {
       `${WARMUP_MS / 1000}s warm-up + ${WINDOW_MS / 1000}s window per step; server pid ${serverPid}; data in ${server.dataDir}`,
   )
   console.log(`server code: ${describeServerCode()}; load average before the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`)
-  console.log(`server limits raised for the run: ${Object.entries(SERVER_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`)
+  console.log(
+    `server limits raised for the run: ${Object.entries(SERVER_ENV)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  )
   console.log(
     [
-      'p50..max: delivery delay (receive time - send time of another client\'s edit on the same board), ms; deliv: share of expected deliveries seen',
+      "p50..max: delivery delay (receive time - send time of another client's edit on the same board), ms; deliv: share of expected deliveries seen",
       'srv%/main%/thr2%: server process / its main thread / its busiest other thread, % of one core; srv lag: server event-loop lag p99/max, ms',
       'recv/s, store/s: updates the server received and committed per second (recv > store: updates queue before storage)',
       'commit/s, ms/cmt, cmt%, >100ms: SQLite batches committed, mean commit time, share of wall time in commits, commits over 100 ms',
       'frames/s: frames the server sent',
-      'gen%/gen lag: each load generator\'s CPU and event-loop lag p99 (ms); host%: whole machine busy (200% = both cores);',
+      "gen%/gen lag: each load generator's CPU and event-loop lag p99 (ms); host%: whole machine busy (200% = both cores);",
       'other%: busy CPU of processes outside this benchmark (the machine is shared); iow%: iowait',
       '',
     ].join('\n'),

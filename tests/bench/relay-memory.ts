@@ -48,12 +48,7 @@ async function settledMeasure(server: BenchServer): Promise<MemoryReport> {
   return reports.reduce((best, report) => (report.heapUsed < best.heapUsed ? report : best))
 }
 
-async function connectAll(
-  server: BenchServer,
-  boards: Array<{ id: string; token: string }>,
-  count: number,
-  offset: number,
-): Promise<RawBoardClient[]> {
+async function connectAll(server: BenchServer, boards: Array<{ id: string; token: string }>, count: number, offset: number): Promise<RawBoardClient[]> {
   const clients: RawBoardClient[] = []
   let next = 0
   await Promise.all(
@@ -79,6 +74,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       DOCUMENT_IDLE_MS: String(DOCUMENT_IDLE_MS),
       MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+      MAX_CONNECTIONS_PER_TOKEN: '1000000',
+      MAX_CONNECTIONS: '1000000',
       MAX_PENDING_CONNECTIONS: '100000',
     },
   })
@@ -121,7 +118,9 @@ async function main(): Promise<void> {
     })
     console.log(`relay memory, server with --expose-gc, measured after forced GC (DOCUMENT_IDLE_MS=${DOCUMENT_IDLE_MS})`)
     console.log(`server code: ${describeServerCode()}\n`)
-    console.log(`${'state'.padEnd(56)} ${'conns'.padStart(6)} ${'docs'.padStart(5)} ${'heapUsed'.padStart(10)} ${'external'.padStart(10)} ${'rss'.padStart(10)}`)
+    console.log(
+      `${'state'.padEnd(56)} ${'conns'.padStart(6)} ${'docs'.padStart(5)} ${'heapUsed'.padStart(10)} ${'external'.padStart(10)} ${'rss'.padStart(10)}`,
+    )
     for (const [name, report] of rows) {
       console.log(
         `${name.padEnd(56)} ${String(report.connections).padStart(6)} ${String(report.documents).padStart(5)} ` +
@@ -139,9 +138,7 @@ async function main(): Promise<void> {
       )
     })
     const first = rounds[0]
-    console.log(
-      `per loaded document with its first connection (round 1): heap ${kib((first.onePerBoard.heapUsed - empty.heapUsed) / BOARDS)}`,
-    )
+    console.log(`per loaded document with its first connection (round 1): heap ${kib((first.onePerBoard.heapUsed - empty.heapUsed) / BOARDS)}`)
     console.log(
       `after everyone left: heap ${rounds.map((round) => mb(round.after.heapUsed)).join(' -> ')} after each round, ` +
         `${mb(empty.heapUsed)} before anyone came; round 1 kept ${(((first.after.heapUsed - empty.heapUsed) / (first.full.heapUsed - empty.heapUsed)) * 100).toFixed(1)} % of its added heap`,

@@ -6,6 +6,7 @@
  * "server listening" line and so cannot start a server at warn).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { closeSync, openSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { resolve } from 'node:path'
 import { makeDataDir, removeDataDir } from '../helpers/serverProcess'
@@ -28,6 +29,8 @@ export interface BenchServerOptions {
   env?: Record<string, string>
   /** Opens an IPC channel to the server (for a bench entry that answers over it). */
   ipc?: boolean
+  /** Appends the server's stdout and stderr to this file instead of this process's own. */
+  logPath?: string
 }
 
 function freePort(): Promise<number> {
@@ -44,6 +47,8 @@ function freePort(): Promise<number> {
 export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
   const dataDir = makeDataDir()
   const port = await freePort()
+  const logFd = options.logPath ? openSync(options.logPath, 'a') : null
+  const output = logFd ?? 'inherit'
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', resolve(ROOT, options.entry ?? 'server/main.ts')], {
     cwd: ROOT,
     env: {
@@ -55,8 +60,9 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       LOG_LEVEL: 'warn',
       ...options.env,
     },
-    stdio: ['ignore', 'inherit', 'inherit', ...(options.ipc ? (['ipc'] as const) : [])],
+    stdio: ['ignore', output, output, ...(options.ipc ? (['ipc'] as const) : [])],
   })
+  if (logFd !== null) closeSync(logFd)
   const exited = new Promise<void>((resolvePromise) => child.once('exit', () => resolvePromise()))
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 60_000

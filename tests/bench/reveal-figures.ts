@@ -30,7 +30,10 @@ async function oneRun(serverUrl: string, wsUrl: string): Promise<{ serverMs: num
     openThinkAloneRound(control.doc, 'bench', Date.now())
     const members: TestClient[] = []
     for (let m = 0; m < MEMBERS; m++) {
-      const response = await fetch(`${serverUrl}/api/boards/${board.id}/people`, { method: 'POST', headers: { Authorization: `Bearer ${board.tokens.member}` } })
+      const response = await fetch(`${serverUrl}/api/boards/${board.id}/people`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${board.tokens.member}` },
+      })
       const { personId, personToken } = (await response.json()) as { personId: string; personToken: string }
       const drafts = connectClient(wsUrl, draftsDocName(board.id, personId), personToken)
       const canvas = connectClient(wsUrl, board.id, board.tokens.member)
@@ -57,7 +60,10 @@ async function oneRun(serverUrl: string, wsUrl: string): Promise<{ serverMs: num
     // Let every draft reach the server before revealing.
     await new Promise((resolve) => setTimeout(resolve, 1500))
     const started = performance.now()
-    const response = await fetch(`${serverUrl}/api/boards/${board.id}/reveal`, { method: 'POST', headers: { Authorization: `Bearer ${board.tokens.facilitator}` } })
+    const response = await fetch(`${serverUrl}/api/boards/${board.id}/reveal`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${board.tokens.facilitator}` },
+    })
     const { revealed, ms } = (await response.json()) as { revealed: number; ms: number }
     if (revealed !== MEMBERS * DRAFTS) throw new Error(`revealed ${revealed}, expected ${MEMBERS * DRAFTS}`)
     await waitFor(() => members.every((member) => listCards(member.doc).length === MEMBERS * DRAFTS), 60_000, 'all members see all cards')
@@ -68,13 +74,19 @@ async function oneRun(serverUrl: string, wsUrl: string): Promise<{ serverMs: num
 }
 
 async function main(): Promise<void> {
-  const server = await startServerProcess({ env: { LOG_LEVEL: 'warn', MAX_CONNECTIONS_PER_ADDRESS: '10000', MAX_PENDING_CONNECTIONS: '10000' } })
+  const server = await startServerProcess({
+    env: { LOG_LEVEL: 'warn', MAX_CONNECTIONS_PER_ADDRESS: '10000', MAX_CONNECTIONS_PER_TOKEN: '10000', MAX_PENDING_CONNECTIONS: '10000' },
+  })
   try {
     const runs: Array<{ serverMs: number; lastMemberMs: number }> = []
     for (let run = 0; run < RUNS; run++) runs.push(await oneRun(server.url, server.wsUrl))
     console.log(`\nreveal: ${MEMBERS} members × ${DRAFTS} drafts (${MEMBERS * DRAFTS} cards), ${RUNS} runs`)
-    console.log(`  server time to reveal (median / max)                 ${median(runs.map((r) => r.serverMs)).toFixed(0)} ms / ${Math.max(...runs.map((r) => r.serverMs)).toFixed(0)} ms`)
-    console.log(`  until the last member's document has every card      ${median(runs.map((r) => r.lastMemberMs)).toFixed(0)} ms / ${Math.max(...runs.map((r) => r.lastMemberMs)).toFixed(0)} ms`)
+    console.log(
+      `  server time to reveal (median / max)                 ${median(runs.map((r) => r.serverMs)).toFixed(0)} ms / ${Math.max(...runs.map((r) => r.serverMs)).toFixed(0)} ms`,
+    )
+    console.log(
+      `  until the last member's document has every card      ${median(runs.map((r) => r.lastMemberMs)).toFixed(0)} ms / ${Math.max(...runs.map((r) => r.lastMemberMs)).toFixed(0)} ms`,
+    )
   } finally {
     await server.stop()
     removeDataDir(server.dataDir)

@@ -4,7 +4,8 @@
  *   1. the time to open it: navigation until the board is synced and its shapes are drawn, for a
  *      first visit (no copy in the browser) and for a return visit (a reload, with the local copy);
  *   2. the time for a new reply added by one member to reach another member's browser (the reply
- *      is in their document and a frame has been drawn since), median and p95.
+ *      is in their document and a frame has been drawn since), median and p95;
+ *   3. the time from pressing Map until the panel shows the analysis of the whole board.
  *
  * The board is seeded straight into the canvas document by a y-websocket client in Node, through
  * the shared data model (cards, threads) and tldraw-shaped records (card shapes, arrows with their
@@ -61,7 +62,7 @@ function cardPosition(i: number) {
 /** Link i joins two different cards, spread over the board so most cards have one or two links. */
 function linkEnds(i: number): [number, number] {
   const from = i % CARDS
-  const step = 1 + (Math.floor(i / CARDS) * 7 + (i % 3)) % 40
+  const step = 1 + ((Math.floor(i / CARDS) * 7 + (i % 3)) % 40)
   return [from, (from + step) % CARDS]
 }
 
@@ -174,7 +175,11 @@ async function seedBoard(wsUrl: string, board: CreatedBoard, cardShape: CardShap
     const meta: LinkMeta = { linkType: LINK_TYPES[i % LINK_TYPES.length], createdBy: author, updatedBy: author, createdAt: now, updatedAt: now }
     const centre = (j: number) => ({ x: cardPosition(j).x + w / 2, y: cardPosition(j).y + h / 2 })
     const id = `shape:bench-link-${i}`
-    return [arrowRecord(id, indices[CARDS + i], centre(from), centre(to), meta), arrowBindingRecord(id, cardShapeId(from), 'start'), arrowBindingRecord(id, cardShapeId(to), 'end')]
+    return [
+      arrowRecord(id, indices[CARDS + i], centre(from), centre(to), meta),
+      arrowBindingRecord(id, cardShapeId(from), 'start'),
+      arrowBindingRecord(id, cardShapeId(to), 'end'),
+    ]
   }
   checkRecordsAgainstTldrawSchema([...(cardShape === 'geo' ? [cardRecord(0)] : []), ...linkRecords(0)])
 
@@ -182,7 +187,14 @@ async function seedBoard(wsUrl: string, board: CreatedBoard, cardShape: CardShap
     doc.transact(() => {
       for (let i = start; i < Math.min(CARDS, start + CHUNK); i++) {
         const author = PEOPLE[i % PEOPLE.length]
-        createCard(doc, { id: cardIds[i], kind: CONTRIBUTION_KINDS[i % CONTRIBUTION_KINDS.length], text: `Card ${i}: how ${author.name} sees part of the problem, from practice.`, author, anonymous: false, now })
+        createCard(doc, {
+          id: cardIds[i],
+          kind: CONTRIBUTION_KINDS[i % CONTRIBUTION_KINDS.length],
+          text: `Card ${i}: how ${author.name} sees part of the problem, from practice.`,
+          author,
+          anonymous: false,
+          now,
+        })
         records.set(cardShapeId(i), cardRecord(i))
       }
     })
@@ -259,6 +271,23 @@ async function probeCardShape(browser: Browser, board: CreatedBoard): Promise<Ca
   return knowsContribution ? 'contribution' : 'geo'
 }
 
+/** Milliseconds from pressing Map until the panel shows the analysis of the whole board (read, analysed, drawn). */
+async function measureMapOpen(page: Page): Promise<number> {
+  return page.evaluate(
+    (expected) =>
+      new Promise<number>((resolve) => {
+        const started = performance.now()
+        document.querySelector<HTMLButtonElement>('[data-testid="map-toggle"]')!.click()
+        const check = () => {
+          if (document.querySelector('[data-testid="map-summary"]')?.textContent?.startsWith(expected)) resolve(performance.now() - started)
+          else requestAnimationFrame(check)
+        }
+        check()
+      }),
+    `${CARDS} contributions`,
+  )
+}
+
 async function measureReplyLatency(sender: Page, receiver: Page, anchorIds: string[]): Promise<number[]> {
   const latencies: number[] = []
   for (let i = 0; i < REPLY_SAMPLES; i++) {
@@ -289,7 +318,10 @@ async function measureReplyLatency(sender: Page, receiver: Page, anchorIds: stri
         const doc = window.__thinkTogether!.doc
         const thread = doc.getMap('threads').get(anchor) as { get(key: string): unknown } | undefined
         if (!thread) throw new Error(`no thread ${anchor} among ${doc.getMap('threads').size}`)
-        const replies = thread.get('replies') as { get(index: number): { constructor: new () => unknown; get(key: string): { constructor: new (text?: string) => unknown } }; push(items: unknown[]): void }
+        const replies = thread.get('replies') as {
+          get(index: number): { constructor: new () => unknown; get(key: string): { constructor: new (text?: string) => unknown } }
+          push(items: unknown[]): void
+        }
         const sample = replies.get(0)
         const YMap = sample.constructor as new () => { set(key: string, value: unknown): void }
         const YText = sample.get('text').constructor
@@ -338,6 +370,12 @@ async function main(): Promise<void> {
       progress(`open ${i + 1}: first visit ${ms(firstVisits[i])}, return visit ${ms(returnVisits[i])}`)
     }
 
+    const analyst = await openPage(browser, board.links.member, 'Analyst')
+    await waitUntilOpen(analyst, shapeCount)
+    const mapOpenMs = await measureMapOpen(analyst)
+    await analyst.context().close()
+    progress(`map panel open ${ms(mapOpenMs)}`)
+
     const sender = await openPage(browser, board.links.member, 'Ada')
     const receiver = await openPage(browser, board.links.member, 'Bea')
     await Promise.all([waitUntilOpen(sender, shapeCount), waitUntilOpen(receiver, shapeCount)])
@@ -352,11 +390,18 @@ async function main(): Promise<void> {
     reader.destroy()
 
     const rows: Array<[string, string]> = [
-      ['board', `${CARDS} cards (${cardShape === 'contribution' ? 'contribution shapes' : 'geo shapes standing in: this client has no contribution shape yet'}), ${LINKS} links, ${totalReplies - REPLY_SAMPLES} replies`],
+      [
+        'board',
+        `${CARDS} cards (${cardShape === 'contribution' ? 'contribution shapes' : 'geo shapes standing in: this client has no contribution shape yet'}), ${LINKS} links, ${totalReplies - REPLY_SAMPLES} replies`,
+      ],
       ['seeding through the relay', ms(seedMs)],
+      ['open the Map panel (read, analyse, draw the whole map)', ms(mapOpenMs)],
       [`open, first visit (n=${OPENS})`, `median ${ms(percentile(firstVisits, 50))}, max ${ms(Math.max(...firstVisits))}`],
       [`open, return visit with local copy (n=${OPENS})`, `median ${ms(percentile(returnVisits, 50))}, max ${ms(Math.max(...returnVisits))}`],
-      [`new reply, one browser to another (n=${REPLY_SAMPLES})`, `median ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`],
+      [
+        `new reply, one browser to another (n=${REPLY_SAMPLES})`,
+        `median ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`,
+      ],
     ]
     const width = Math.max(...rows.map(([label]) => label.length))
     process.stdout.write('\nThinking-together figures (loopback, this machine)\n')

@@ -15,12 +15,12 @@ import { connectClient, createBoard, waitForSync, type CreatedBoard } from '../h
 import { addReply, type Person } from '../../shared/board/boardModel'
 import { CONTRIBUTION_KINDS, CONTRIBUTION_KIND_INFO } from '../../shared/board/vocabulary'
 import { MEMBERS_MAP } from '../../shared/board/docLayout'
+import { conversationDocName } from '../../shared/board/docNames'
 import { MessageType, SyncMessageType } from '../../shared/protocol/messages'
 
 const available = browserAvailable()
 const suite = useBrowserBoard(available, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
 const SCREENSHOTS = 'docs/screenshots'
-
 
 const KIND_TEXTS: Record<(typeof CONTRIBUTION_KINDS)[number], string> = {
   understanding: 'New nurses drown in information, not in work',
@@ -44,8 +44,7 @@ interface CardView {
 }
 
 async function openBoard(link: string, name: string, beforeOpen?: (page: Page) => void): Promise<Page> {
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
-  suite.contexts.push(context)
+  const context = await suite.newContext(name)
   const page = await context.newPage()
   page.on('dialog', (dialog) => {
     throw new Error(`unexpected dialog: ${dialog.message()}`)
@@ -127,7 +126,6 @@ async function focusedLabel(page: Page): Promise<string | null> {
   return page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null)
 }
 
-
 describe.skipIf(!available)('contributions between members', () => {
   let ada: Page
   let bea: Page
@@ -181,7 +179,7 @@ describe.skipIf(!available)('contributions between members', () => {
 
   test('an edit by another member is shown as such, and the card keeps its author when moved and resized', async () => {
     const card = await cardWithText(bea, KIND_TEXTS.idea)
-        await showCard(bea, card.shapeId)
+    await showCard(bea, card.shapeId)
     await startEditing(bea, card.cardId)
     await bea.keyboard.press('End')
     await bea.keyboard.type(', chosen by the new nurse')
@@ -249,9 +247,9 @@ describe.skipIf(!available)('contributions between members', () => {
     }
     await expect.poll(async () => (await cardsOn(bea)).some((c) => c.shapeId === copy.shapeId), { timeout: 10_000 }).toBe(false)
     await ada.keyboard.press('Control+Shift+z')
-    await expect.poll(async () => (await cardsOn(bea)).find((c) => c.shapeId === copy.shapeId)?.text, { timeout: 10_000 }).toBe(
-      `${KIND_TEXTS.experience} (the copy)`,
-    )
+    await expect
+      .poll(async () => (await cardsOn(bea)).find((c) => c.shapeId === copy.shapeId)?.text, { timeout: 10_000 })
+      .toBe(`${KIND_TEXTS.experience} (the copy)`)
   })
 
   test('an exported card shows its kind, text and author', async () => {
@@ -287,9 +285,9 @@ describe.skipIf(!available)('contributions between members', () => {
     await expect.poll(() => cardElement(ada, card.cardId).getByTestId('reaction-tell-more').getAttribute('data-count')).toBe('0')
   })
 
-  test('a card shows its reply count, and the count selects the card for the threads panel', async () => {
+  test('a card shows its reply count (from the conversation document), and the count selects the card for the threads panel', async () => {
     const card = await cardWithText(bea, KIND_TEXTS.synthesis)
-    const client = connectClient(suite.server.wsUrl, suite.board.id, suite.board.tokens.member)
+    const client = connectClient(suite.server.wsUrl, conversationDocName(suite.board.id), suite.board.tokens.member)
     await waitForSync(client)
     const cy: Person = { id: 'user-cy', name: 'Cy', color: '#11B3A3' }
     addReply(client.doc, card.cardId, { author: cy, text: 'Agreed, and whom to ask at night', now: Date.now() })
@@ -309,7 +307,7 @@ describe.skipIf(!available)('contributions between members', () => {
     const hostileName = '<img src=x onerror="window.__pwned=1">Eve'
     const hostileText = '"><script>window.__pwned=2</script><img src=x onerror=alert(1)> <b>bold?</b>'
     const eve = await openBoard(suite.board.links.member, hostileName)
-        await eve.locator('.tl-canvas').click({ position: { x: 900, y: 120 } })
+    await eve.locator('.tl-canvas').click({ position: { x: 900, y: 120 } })
     await eve.keyboard.press('1')
     await eve.getByTestId('card-textarea').waitFor()
     await eve.keyboard.type(hostileText)
@@ -446,7 +444,10 @@ describe.skipIf(!available)('anonymous contributions', () => {
     await author.screenshot({ path: `${SCREENSHOTS}/contributions-anonymous-author-view.png` })
 
     // The frames that carried the card to the other member: nothing from the author's Yjs client, nothing naming them.
-    const carried = framesOfOther.filter((frame) => frame.at >= postedAt).map((frame) => readSyncFrame(frame.bytes)).filter((f) => f !== null)
+    const carried = framesOfOther
+      .filter((frame) => frame.at >= postedAt)
+      .map((frame) => readSyncFrame(frame.bytes))
+      .filter((f) => f !== null)
     expect(carried.some((frame) => frame.text.includes(TEXT))).toBe(true)
     for (const frame of carried) {
       expect(frame.clients).not.toContain(authorClientId)
@@ -459,7 +460,13 @@ describe.skipIf(!available)('anonymous contributions', () => {
     const inspection = await other.evaluate(
       ({ cardId, shapeId, membersMap }) => {
         const { doc } = window.__thinkTogether!
-        type AnyItem = { id: { client: number }; parent: unknown; parentSub: string | null; content: { getContent(): unknown[]; type?: unknown }; right: AnyItem | null }
+        type AnyItem = {
+          id: { client: number }
+          parent: unknown
+          parentSub: string | null
+          content: { getContent(): unknown[]; type?: unknown }
+          right: AnyItem | null
+        }
         // Who is on the board is listed by design (see isMembershipEntry); everything else is searched.
         const members = doc.share.get(membersMap)
         const records = doc.share.get('tldraw:records')
@@ -505,8 +512,7 @@ describe.skipIf(!available)('anonymous contributions', () => {
       },
       { card: shapeId, probe: probeId },
     )
-    const selectionSeenByOther = () =>
-      other.evaluate(() => window.__thinkTogether!.editor.getCollaborators().flatMap((c) => c.selectedShapeIds as string[]))
+    const selectionSeenByOther = () => other.evaluate(() => window.__thinkTogether!.editor.getCollaborators().flatMap((c) => c.selectedShapeIds as string[]))
     await expect.poll(selectionSeenByOther, { timeout: 10_000 }).toContain(probeId)
     expect(await selectionSeenByOther()).not.toContain(shapeId)
     await author.evaluate(() => {
@@ -525,12 +531,13 @@ describe.skipIf(!available)('anonymous contributions', () => {
     await author.keyboard.press('End')
     await author.keyboard.type(', and nobody noticed')
     await author.keyboard.press('Enter')
-    await expect.poll(async () => (await cardsOn(other)).find((c) => c.cardId === cardId)?.text, { timeout: 10_000 }).toBe(
-      `${TEXT}, and nobody noticed`,
-    )
+    await expect.poll(async () => (await cardsOn(other)).find((c) => c.cardId === cardId)?.text, { timeout: 10_000 }).toBe(`${TEXT}, and nobody noticed`)
     const card = (await cardsOn(other)).find((c) => c.cardId === cardId)!
     expect(card).toMatchObject({ anonymous: true, author: null, lastEditor: null })
-    for (const frame of framesOfOther.filter((f) => f.at >= since).map((f) => readSyncFrame(f.bytes)).filter((f) => f !== null)) {
+    for (const frame of framesOfOther
+      .filter((f) => f.at >= since)
+      .map((f) => readSyncFrame(f.bytes))
+      .filter((f) => f !== null)) {
       expect(frame.clients).not.toContain(authorClientId)
       expect(frame.text).not.toContain(AUTHOR_NAME)
     }
@@ -553,8 +560,34 @@ describe.skipIf(!available)('anonymous contributions', () => {
     expect(card).toMatchObject({ anonymous: false, author: { id: authorId, name: AUTHOR_NAME } })
     // The author's browser forgets the key once the server's answer reaches it, which can be a
     // moment after the other member already sees the claim.
+    await expect.poll(() => author.evaluate((id) => localStorage.getItem(`think-together:anonymous-cards:${id}`), anonymousBoard.id)).toBeNull()
+  })
+})
+
+describe.skipIf(!available)('a big board', () => {
+  test('past tldraw’s 4,000 shapes on a page, a member still adds a card with the keyboard', { timeout: 120_000 }, async () => {
+    const big = await createBoard(suite.server.url, 'A big board', 'Does a crowded page still take a card?')
+    const max = await openBoard(big.links.member, 'Max')
+    const made = await max.evaluate(() => {
+      const { editor } = window.__thinkTogether!
+      const shapes = Array.from({ length: 4_100 }, (_, i) => ({
+        type: 'geo' as const,
+        x: (i % 100) * 60,
+        y: Math.floor(i / 100) * 60,
+        props: { w: 40, h: 40 },
+      }))
+      editor.run(() => editor.createShapes(shapes))
+      editor.setCamera({ x: -8_000, y: -8_000, z: 1 })
+      return editor.getCurrentPageShapeIds().size
+    })
+    expect(made).toBe(4_100)
+    await max.locator('.tl-canvas').click({ position: { x: 600, y: 300 } })
+    await max.keyboard.press('1')
+    await max.getByTestId('card-textarea').waitFor()
+    await max.keyboard.type('Still room for one more')
+    await max.keyboard.press('Enter')
     await expect
-      .poll(() => author.evaluate((id) => localStorage.getItem(`think-together:anonymous-cards:${id}`), anonymousBoard.id))
-      .toBeNull()
+      .poll(() => max.evaluate(() => window.__thinkTogether!.editor.getCurrentPageShapes().filter((shape) => shape.type === 'contribution').length))
+      .toBe(1)
   })
 })

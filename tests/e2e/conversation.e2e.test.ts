@@ -13,18 +13,18 @@ import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { browserAvailable } from '../helpers/browser'
 import { useBrowserBoard } from '../helpers/browserBoard'
 import { addCard } from '../helpers/pageCards'
+import { connectClient, waitForSync } from '../helpers/boardClient'
+import { canvasDocName, conversationDocName } from '../../shared/board/docNames'
+import type * as Y from 'yjs'
 
 const available = browserAvailable()
 const suite = useBrowserBoard(available, 'How do we hand over patients safely?', 'Handovers lose information between shifts.')
-
-const pageErrors: string[] = []
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script><b>bold</b>`
 
 async function openBoard(context: BrowserContext, link: string, name: string | null, practice = '', screenshot?: string): Promise<Page> {
   const page = await context.newPage()
   page.setDefaultTimeout(10_000)
-  page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`))
   await page.goto(link)
   if (name !== null) {
     await page.getByTestId('name-dialog-input').fill(name)
@@ -37,21 +37,35 @@ async function openBoard(context: BrowserContext, link: string, name: string | n
   return page
 }
 
-async function newContext(): Promise<BrowserContext> {
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
-  suite.contexts.push(context)
-  return context
+/** Waits until a reader that joins now (and so reads what the server holds) finds `check` true. */
+async function serverHas(docName: string, check: (doc: Y.Doc) => boolean): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const reader = connectClient(suite.server.wsUrl, docName, suite.board.tokens.observer)
+        try {
+          await waitForSync(reader, 10_000)
+          return check(reader.doc)
+        } finally {
+          reader.destroy()
+        }
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true)
 }
 
-
+function newContext(label: string): Promise<BrowserContext> {
+  return suite.newContext(label)
+}
 
 /** A link: an arrow bound at both ends, with link meta as the links feature writes it. */
 function addLink(page: Page, fromShapeId: string, toShapeId: string): Promise<string> {
   return page.evaluate(
     ({ fromShapeId, toShapeId }) => {
-      const { editor } = window.__thinkTogether!
+      const { editor, personId } = window.__thinkTogether!
       const identity = JSON.parse(localStorage.getItem('think-together:identity')!).state
-      const by = { id: identity.userId, name: identity.name, color: identity.color }
+      const by = { id: personId, name: identity.name, color: identity.color }
       const id = `shape:link${Math.random().toString(36).slice(2, 10)}` as never
       const now = Date.now()
       editor.createShape({
@@ -97,9 +111,10 @@ async function openTab(page: Page, tab: 'threads' | 'new' | 'members' | 'find'):
 }
 
 function replyTexts(page: Page): Promise<string[]> {
-  return page.getByTestId('thread-view').getByTestId('reply').evaluateAll((items) =>
-    items.map((item) => (item.querySelector('[data-testid="reply-text"]')?.textContent ?? '[deleted]')),
-  )
+  return page
+    .getByTestId('thread-view')
+    .getByTestId('reply')
+    .evaluateAll((items) => items.map((item) => item.querySelector('[data-testid="reply-text"]')?.textContent ?? '[deleted]'))
 }
 
 /** The text of the first match now, or null when there is none (never waits, unlike textContent). */
@@ -132,7 +147,6 @@ function moveCameraAway(page: Page): Promise<void> {
   })
 }
 
-
 describe.skipIf(!available)('thinking together: threads, members, what’s new, find', () => {
   let adaContext: BrowserContext
   let beaContext: BrowserContext
@@ -144,8 +158,8 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
   let link: string
 
   test('each person gives a name and a practice line; the members panel shows who is here and what they did', async () => {
-    adaContext = await newContext()
-    beaContext = await newContext()
+    adaContext = await newContext('ada')
+    beaContext = await newContext('bea')
     ada = await openBoard(adaContext, suite.board.links.member, 'Ada', 'ward nurse, 8 years in acute care', 'docs/screenshots/conversation-name-dialog.png')
     bea = await openBoard(beaContext, suite.board.links.member, 'Bea', 'night-shift charge nurse')
     adaCard = await addCard(ada, { kind: 'question', text: 'Why do handovers lose information?', x: 200, y: 150 })
@@ -162,6 +176,12 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
     expect(await adaRow.textContent()).toContain('(you, member)')
     expect(await adaRow.getByTestId('member-practice').textContent()).toBe('ward nurse, 8 years in acute care')
     await expect.poll(() => adaRow.getAttribute('data-contributions')).toBe('2')
+    // Cards say who wrote them and what they bring: the practice line follows the author's name.
+    const adaCardAtBea = bea.locator(`[data-card-id="${adaCard.cardId}"]`)
+    await expect.poll(() => textNow(adaCardAtBea.getByTestId('card-author-practice')), { timeout: 10_000 }).toContain('ward nurse, 8 years in acute care')
+    expect(await adaCardAtBea.getByTestId('card-author').textContent()).toMatch(/^Ada.*ward nurse, 8 years in acute care$/)
+    expect(await adaCardAtBea.locator('.tt-card__practice').isVisible()).toBe(true)
+    await adaCardAtBea.screenshot({ path: 'docs/screenshots/card-practice-line.png' })
   })
 
   test('a practice line can be changed later, and others see the change', async () => {
@@ -172,6 +192,9 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
     const adaRowForBea = bea.getByTestId('members-list').locator('[data-testid="member"]', { hasText: 'Ada' })
     await expect.poll(() => textNow(adaRowForBea.getByTestId('member-practice')), { timeout: 10_000 }).toBe('ward nurse, 9 years in acute care')
     await expect.poll(() => adaRowForBea.getAttribute('data-online')).toBe('true')
+    await expect
+      .poll(() => textNow(bea.locator(`[data-card-id="${adaCard.cardId}"]`).getByTestId('card-author-practice')), { timeout: 10_000 })
+      .toContain('9 years in acute care')
     await ada.screenshot({ path: 'docs/screenshots/conversation-members.png' })
   })
 
@@ -230,9 +253,7 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
     await input.press('End')
     await input.type(' It helped.')
     await input.press('Enter')
-    await expect
-      .poll(() => replyTexts(ada), { timeout: 10_000 })
-      .toContain('We tried a checklist. It helped.')
+    await expect.poll(() => replyTexts(ada), { timeout: 10_000 }).toContain('We tried a checklist. It helped.')
     expect(await ada.getByTestId('thread-view').getByTestId('reply').filter({ hasText: 'It helped.' }).textContent()).toContain('edited')
 
     const first = bea.getByTestId('thread-view').getByTestId('reply').first()
@@ -324,20 +345,26 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
     await expect.poll(() => isInView(bea, later.shapeId)).toBe(true)
     expect(await bea.getByTestId('whats-new-position').textContent()).toBe('1 of 3')
     expect(await bea.locator(`[data-card-id="${later.cardId}"]`).getAttribute('data-highlight')).toBe('focused')
-    await bea.getByTestId('whats-new-next').click()
-    await expect.poll(() => isInView(bea, beaCard.shapeId)).toBe(true)
-    expect(await bea.getByTestId('whats-new-position').textContent()).toBe('2 of 3')
     await bea.waitForTimeout(400)
     await bea.screenshot({ path: 'docs/screenshots/conversation-whats-new.png' })
-    await bea.getByTestId('whats-new-previous').click()
+    // The next change is a reply: it is shown in its thread, and the bar above the palette carries the walk on.
+    await bea.getByTestId('whats-new-next').click()
+    await expect.poll(() => isInView(bea, beaCard.shapeId)).toBe(true)
+    await expect.poll(() => bea.getByTestId('thread-view').getAttribute('data-anchor-id')).toBe(beaCard.cardId)
+    expect(await replyTexts(bea)).toContain('Which checklist? Can you share it?')
+    await expect.poll(() => textNow(bea.getByTestId('whats-new-walker-position'))).toMatch(/^2 of 3 Ada replied/)
+    await bea.getByTestId('whats-new-walker-previous').click()
     await expect.poll(() => isInView(bea, later.shapeId)).toBe(true)
+    expect(await bea.getByTestId('whats-new-walker-position').textContent()).toMatch(/^1 of 3 Ada added a concern/)
 
     // A reload keeps what she has not looked at yet.
     await bea.reload()
     await bea.waitForFunction(() => window.__thinkTogether?.provider.synced === true, null, { timeout: 20_000 })
     await expect.poll(() => textNow(bea.getByTestId('conversation-unseen')), { timeout: 10_000 }).toBe('1 new')
     await openTab(bea, 'new')
-    await expect.poll(() => bea.getByTestId('whats-new-item').evaluateAll((els) => els.map((el) => el.getAttribute('data-target-id')))).toEqual([adaIdea.cardId])
+    await expect
+      .poll(() => bea.getByTestId('whats-new-item').evaluateAll((els) => els.map((el) => el.getAttribute('data-target-id'))))
+      .toEqual([adaIdea.cardId])
 
     await bea.getByTestId('whats-new-mark-all').click()
     await expect.poll(() => bea.getByTestId('whats-new-item').count()).toBe(0)
@@ -349,15 +376,48 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
     expect(await bea.getByTestId('conversation-unseen').count()).toBe(0)
   }, 60_000)
 
+  test('coming back with the conversation panel closed, a bar says what is new and walks through it; a reply opens its thread', async () => {
+    await bea.getByTestId('conversation-toggle').click()
+    await expect.poll(() => bea.getByTestId('conversation-panel').count()).toBe(0)
+    await bea.close()
+    const question = await addCard(ada, { kind: 'question', text: 'Who hands over to agency staff?', x: 900, y: 620 })
+    await select(ada, beaCard.shapeId)
+    await ada.getByTestId('reply-input').fill('We tried a laminated card too')
+    await ada.getByTestId('reply-input').press('Enter')
+    // Both on the server before Bea comes back, so they happened while she was away.
+    await serverHas(conversationDocName(suite.board.id), (doc) => JSON.stringify(doc.getMap('threads').toJSON()).includes('We tried a laminated card too'))
+    await serverHas(canvasDocName(suite.board.id), (doc) => doc.getMap('cards').has(question.cardId))
+
+    bea = await openBoard(beaContext, suite.board.links.member, null)
+    const walker = bea.getByTestId('whats-new-walker')
+    await expect.poll(() => textNow(walker.getByTestId('whats-new-walker-summary')), { timeout: 10_000 }).toMatch(/^2 new since you were here/)
+    expect(await bea.getByTestId('conversation-panel').count()).toBe(0)
+    await bea.screenshot({ path: 'docs/screenshots/conversation-whats-new-walker.png' })
+    await moveCameraAway(bea)
+    await walker.getByTestId('whats-new-walker-start').click()
+    await expect.poll(() => isInView(bea, question.shapeId)).toBe(true)
+    expect(await walker.getByTestId('whats-new-walker-position').textContent()).toMatch(/^1 of 2 Ada added a question/)
+    expect(await bea.getByTestId('conversation-panel').count()).toBe(0)
+    await walker.getByTestId('whats-new-walker-next').click()
+    await expect.poll(() => bea.getByTestId('thread-view').getAttribute('data-anchor-id')).toBe(beaCard.cardId)
+    expect(await replyTexts(bea)).toContain('We tried a laminated card too')
+    expect(await walker.getByTestId('whats-new-walker-position').textContent()).toMatch(/^2 of 2 Ada replied/)
+    expect(await walker.getByTestId('whats-new-walker-next').isDisabled()).toBe(true)
+    await bea.screenshot({ path: 'docs/screenshots/conversation-whats-new-walker-reply.png' })
+    await walker.getByTestId('whats-new-walker-mark-all').click()
+    await expect.poll(() => walker.count()).toBe(0)
+    expect(await bea.getByTestId('conversation-unseen').count()).toBe(0)
+  }, 60_000)
+
   test('find searches card and reply text and filters the canvas by kind, author, open thread and no responses', async () => {
     await openTab(ada, 'find')
     const shapes = [adaCard.shapeId, adaIdea.shapeId, beaCard.shapeId, link]
     const query = ada.getByTestId('find-query')
 
     await query.fill('checklist')
-    await expect.poll(() => ada.getByTestId('find-result').evaluateAll((els) => els.map((el) => el.getAttribute('data-target-id')).sort())).toEqual(
-      [adaCard.cardId, beaCard.cardId].sort(),
-    )
+    await expect
+      .poll(() => ada.getByTestId('find-result').evaluateAll((els) => els.map((el) => el.getAttribute('data-target-id')).sort()))
+      .toEqual([adaCard.cardId, beaCard.cardId].sort())
     // adaCard matches through a reply ("We tried a checklist"); the link's ends are adaCard and adaIdea.
     await expect.poll(() => hiddenShapes(ada, shapes)).toEqual([false, true, false, true])
     expect(await ada.getByTestId('find-result').filter({ hasText: 'In a reply' }).getAttribute('data-target-id')).toBe(adaCard.cardId)
@@ -397,7 +457,7 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
   })
 
   test('hostile names, practice lines, replies and cards are shown as text', async () => {
-    const mallory = await openBoard(await newContext(), suite.board.links.member, HOSTILE.slice(0, 48), HOSTILE)
+    const mallory = await openBoard(await newContext('mallory'), suite.board.links.member, HOSTILE.slice(0, 48), HOSTILE)
     const card = await addCard(mallory, { kind: 'idea', text: HOSTILE, x: 200, y: 700 })
     await select(mallory, card.shapeId)
     await openTab(mallory, 'threads')
@@ -423,7 +483,7 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
   })
 
   test('an observer reads threads, members, what’s new and find, and gets no control that changes anything', async () => {
-    const olu = await openBoard(await newContext(), suite.board.links.observer, 'Olu')
+    const olu = await openBoard(await newContext('olu'), suite.board.links.observer, 'Olu')
     expect(await olu.getByTestId('role-badge').getAttribute('data-role')).toBe('observer')
     await openTab(olu, 'threads')
     await olu.locator(`[data-testid="open-thread"][data-anchor-id="${adaCard.cardId}"]`).click({ timeout: 10_000 })
@@ -441,14 +501,73 @@ describe.skipIf(!available)('thinking together: threads, members, what’s new, 
     await openTab(ada, 'members')
     const oluForAda = ada.getByTestId('members-list').locator('[data-testid="member"]', { hasText: 'Olu' })
     await expect.poll(() => oluForAda.getAttribute('data-online'), { timeout: 10_000 }).toBe('true')
-    expect(await ada.evaluate(() => [...window.__thinkTogether!.doc.getMap('members').values()].map((m) => (m as { name: string }).name))).not.toContain('Olu')
+    expect(await ada.evaluate(() => [...window.__thinkTogether!.peopleDoc.getMap('members').values()].map((m) => (m as { name: string }).name))).not.toContain(
+      'Olu',
+    )
 
     await openTab(olu, 'find')
     await olu.getByTestId('find-query').fill('checklist')
     await expect.poll(() => olu.getByTestId('find-result').count()).toBe(2)
   })
 
-  test('no page threw', () => {
-    expect(pageErrors).toEqual([])
+  test('a name and colour changed in tldraw’s people menu go through the server: the others see them by the cursor and in the members list', async () => {
+    const beaId = await bea.evaluate(() => window.__thinkTogether!.personId)
+    await bea.locator('.tlui-people-menu__avatars-button').click()
+    await bea.getByTestId('people-menu.change-name').click()
+    await bea.locator('.tlui-people-menu__user__input').fill('Bea Okafor')
+    await bea.locator('.tlui-people-menu__user__input').press('Enter')
+    const color = (await bea.evaluate(() => window.__thinkTogether!.editor.user.getColor())) === '#7B66DC' ? '#9D5BD2' : '#7B66DC'
+    await bea.locator('.tlui-people-menu__user__color').click()
+    await bea.getByTestId(color).click()
+    await bea.keyboard.press('Escape')
+    // What the server recorded, in the people document only it writes, and what its relay stamps on her presence.
+    await expect
+      .poll(() => ada.evaluate((id) => (window.__thinkTogether!.peopleDoc.getMap('members').get(id) as { name?: string } | undefined)?.name, beaId), {
+        timeout: 10_000,
+      })
+      .toBe('Bea Okafor')
+    await expect
+      .poll(() => ada.evaluate((id) => (window.__thinkTogether!.peopleDoc.getMap('members').get(id) as { color?: string } | undefined)?.color, beaId))
+      .toBe(color)
+    await expect
+      .poll(
+        () =>
+          ada.evaluate((id) => {
+            const collaborator = window.__thinkTogether!.editor.getCollaborators().find((c) => c.userId === id)
+            return collaborator && [collaborator.userName, collaborator.color]
+          }, beaId),
+        { timeout: 10_000 },
+      )
+      .toEqual(['Bea Okafor', color])
+    await openTab(ada, 'members')
+    await expect.poll(() => textNow(ada.locator(`[data-testid="member"][data-member-id="${beaId}"]`).getByTestId('member-name'))).toBe('Bea Okafor')
   })
+
+  test('someone who joins with the keyboard only, and never moves the mouse, is in everyone’s people menu', async () => {
+    const kimContext = await newContext('kim')
+    const kim = await kimContext.newPage()
+    kim.setDefaultTimeout(10_000)
+    await kim.goto(suite.board.links.member)
+    await kim.getByTestId('name-dialog-input').fill('Kim')
+    await kim.getByTestId('name-dialog-input').press('Enter')
+    await kim.waitForFunction(() => window.__thinkTogether?.provider.synced === true, null, { timeout: 20_000 })
+    const kimId = await kim.evaluate(() => window.__thinkTogether!.personId)
+    await expect
+      .poll(() => ada.evaluate((id) => window.__thinkTogether!.editor.getCollaborators().some((c) => c.userId === id && c.userName === 'Kim'), kimId), {
+        timeout: 10_000,
+      })
+      .toBe(true)
+    // tldraw itself counts only pointer activity: to it, Kim has been inactive since she arrived.
+    expect(await ada.evaluate((id) => window.__thinkTogether!.editor.getVisibleCollaborators().some((c) => c.userId === id), kimId)).toBe(false)
+    await ada.getByTestId('people-menu').click()
+    const names = ada.getByTestId('people-menu-content').locator('.tlui-people-menu__name')
+    await expect.poll(() => names.allTextContents()).toContain('Kim')
+    await ada.screenshot({ path: 'docs/screenshots/people-menu-keyboard-joiner.png' })
+    await ada.keyboard.press('Escape')
+    // She leaves: she is gone from the menu.
+    await kimContext.close()
+    await ada.getByTestId('people-menu').click()
+    await expect.poll(() => names.allTextContents(), { timeout: 45_000 }).not.toContain('Kim')
+    await ada.keyboard.press('Escape')
+  }, 90_000)
 })

@@ -17,10 +17,8 @@ import { connectClient, waitFor } from '../helpers/boardClient'
 const available = browserAvailable()
 const suite = useBrowserBoard(available, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
 
-
 async function openBoard(link: string, name: string): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
-  suite.contexts.push(context)
+  const context = await suite.newContext(name)
   const page = await context.newPage()
   await page.goto(link)
   await page.getByTestId('name-dialog-input').fill(name)
@@ -89,7 +87,6 @@ async function setOnline(page: Page, context: BrowserContext, online: boolean): 
   }, online)
 }
 
-
 describe.skipIf(!available)('think alone, then reveal, with a facilitator and two members', () => {
   let fay: Page
   let ada: Page
@@ -102,6 +99,9 @@ describe.skipIf(!available)('think alone, then reveal, with a facilitator and tw
     bea = await openBoard(suite.board.links.member, 'Bea')
     everyone = [fay, ada, bea.page]
     expect(await ada.getByTestId('drafts').count()).toBe(0)
+    expect(await ada.getByTestId('drafts-toggle').count()).toBe(0)
+    // The round's controls are the facilitator's Think alone panel in the dock; a member's comes up by itself.
+    await fay.getByTestId('drafts-toggle').click()
     await fay.getByTestId('drafts-start-round').click()
     for (const member of [ada, bea.page]) {
       await expect.poll(() => member.getByTestId('drafts-banner').textContent()).toBe('Thinking alone — only you can see your drafts')
@@ -210,7 +210,10 @@ describe.skipIf(!available)('think alone, then reveal, with a facilitator and tw
     await bea.page.waitForFunction(() => window.__thinkTogetherDrafts?.provider.synced === true, null, { timeout: 10_000 })
 
     // The server has the draft (Bea's second device would see it) and has not revealed it.
-    const beaPerson = await bea.page.evaluate((key) => JSON.parse(localStorage.getItem(key)!) as { personId: string; personToken: string }, `think-together:person:${suite.board.id}`)
+    const beaPerson = await bea.page.evaluate(
+      (key) => JSON.parse(localStorage.getItem(key)!) as { personId: string; personToken: string },
+      `think-together:person:${suite.board.id}`,
+    )
     const beaElsewhere = connectClient(suite.server.wsUrl, draftsDocName(suite.board.id, beaPerson.personId), beaPerson.personToken)
     try {
       const serverCopy = () =>

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { browserAvailable } from '../helpers/browser'
 import { useBrowserBoard } from '../helpers/browserBoard'
 import { connectClient, sleep, waitFor, waitForSync } from '../helpers/boardClient'
@@ -22,8 +22,7 @@ const suite = useBrowserBoard(available, TITLE, PROBLEM)
 const HOSTILE = `<img src=x onerror=alert(1)> <script>alert('x')</script> "quotes" & ampersands`
 
 async function openBoard(link: string, name: string): Promise<Page> {
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
-  suite.contexts.push(context)
+  const context = await suite.newContext(name)
   const page = await context.newPage()
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message())
@@ -58,7 +57,7 @@ function arrowView(page: Page, arrowId: string): Promise<ArrowView | null> {
     const arrow = editor.getShape(id as never) as
       | { type: string; meta: Record<string, unknown>; props: { color: string; dash: string; richText: unknown } }
       | undefined
-    if (!arrow || arrow.type !== 'arrow') return null
+    if (arrow?.type !== 'arrow') return null
     const bindings = editor.getBindingsFromShape(id as never, 'arrow') as Array<{ toId: string; props: { terminal: string } }>
     const meta = arrow.meta as { linkType?: string; updatedBy?: { name: string } }
     const paragraphs = (arrow.props.richText as { content?: Array<{ content?: Array<{ text?: string }> }> }).content ?? []
@@ -102,7 +101,6 @@ function select(page: Page, ...ids: string[]): Promise<void> {
 async function marker(page: Page, id: string): Promise<void> {
   await createCard(page, id, 1000, 650)
 }
-
 
 describe.skipIf(!available)('the problem anchor (item 1)', () => {
   let fay: Page
@@ -250,7 +248,9 @@ describe.skipIf(!available)('the problem anchor (item 1)', () => {
       await picker.waitFor({ state: 'visible' })
       expect(await picker.getByRole('radio').count()).toBe(5)
       await picker.getByRole('radio', { name: 'questions' }).click()
-      await expect.poll(() => arrowView(fay, linkId), { timeout: 10_000 }).toMatchObject({ linkType: 'questions', label: 'questions', color: 'orange', dash: 'dashed', updatedBy: 'Ada' })
+      await expect
+        .poll(() => arrowView(fay, linkId), { timeout: 10_000 })
+        .toMatchObject({ linkType: 'questions', label: 'questions', color: 'orange', dash: 'dashed', updatedBy: 'Ada' })
       await fay.getByTestId('canvas').getByText('questions', { exact: true }).waitFor({ state: 'visible' })
       expect(await picker.getByRole('radio', { name: 'questions' }).getAttribute('aria-checked')).toBe('true')
       // Keyboard: the checked option holds the focus; arrow keys choose the next type.
@@ -271,9 +271,7 @@ describe.skipIf(!available)('the problem anchor (item 1)', () => {
       await ada.mouse.down()
       for (let step = 1; step <= 8; step++) await ada.mouse.move(860, 330 + step * 25)
       await ada.mouse.up()
-      await expect
-        .poll(() => fay.evaluate((id) => Math.round(window.__thinkTogether!.editor.getShape(id as never)!.y), cardB), { timeout: 10_000 })
-        .toBe(500)
+      await expect.poll(() => fay.evaluate((id) => Math.round(window.__thinkTogether!.editor.getShape(id as never)!.y), cardB), { timeout: 10_000 }).toBe(500)
       await fay.evaluate((id) => {
         window.__thinkTogether!.editor.updateShape({ id: id as never, type: 'geo', x: 140, y: 180 })
       }, cardA)

@@ -17,14 +17,10 @@ import { addCard } from '../helpers/pageCards'
 const available = browserAvailable()
 const suite = useBrowserBoard(available, 'How do we hand over patients safely?', 'Handovers lose information between shifts.')
 
-const pageErrors: string[] = []
-
 async function openBoard(link: string, name: string): Promise<Page> {
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
-  suite.contexts.push(context)
+  const context = await suite.newContext(name)
   const page = await context.newPage()
   page.setDefaultTimeout(10_000)
-  page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`))
   await page.goto(link)
   await page.getByTestId('name-dialog-input').fill(name)
   await page.getByTestId('name-dialog-submit').click()
@@ -67,7 +63,7 @@ function hinted(page: Page): Promise<string[]> {
 
 function threadReplies(page: Page, anchorId: string): Promise<string[]> {
   return page.evaluate((id) => {
-    const thread = window.__thinkTogether!.doc.getMap('threads').get(id) as { get(key: string): unknown } | undefined
+    const thread = window.__thinkTogether!.conversationDoc.getMap('threads').get(id) as { get(key: string): unknown } | undefined
     const replies = thread?.get('replies') as { toArray(): { get(key: string): unknown }[] } | undefined
     return (replies?.toArray() ?? []).map((reply) => String(reply.get('text')))
   }, anchorId)
@@ -77,7 +73,6 @@ async function openToursList(page: Page): Promise<void> {
   if (!(await page.getByTestId('tours-list').isVisible())) await page.getByTestId('tours-toggle').click()
   await page.getByTestId('tours-list').waitFor()
 }
-
 
 describe.skipIf(!available)('guided tours in three browsers', () => {
   let ada: Page
@@ -204,9 +199,5 @@ describe.skipIf(!available)('guided tours in three browsers', () => {
     await expect.poll(() => hinted(olu)).toEqual([cards[0].shapeId])
     await ada.getByRole('button', { name: 'End presentation' }).click()
     await olu.getByTestId('tour-ended').waitFor()
-  })
-
-  test('no page errors', () => {
-    expect(pageErrors).toEqual([])
   })
 })

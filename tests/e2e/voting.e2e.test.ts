@@ -2,9 +2,11 @@
  * Preference voting in real browsers: a facilitator (Fay), two members (Ada, Bea) and an observer
  * (Oli) in Debian's Chromium against the built app and the real server. Fay opens a round over
  * the cards she selected; members place and remove dots within the budget (the server refuses
- * more); nobody sees a count or another person's ballot before close; on close every page shows
- * the counts on the cards and the ranked list; a second, named round shows how preferences moved
- * and who gave dots; the observer sees it all but has nothing to vote with.
+ * more); while the round is open Fay sees how many of those here have voted ("n of m"), and
+ * nobody sees a count or another person's ballot; on close every page shows the counts on the
+ * cards and the ranked list; a second, named round shows how preferences moved and who gave dots
+ * (the server names them from their personal tokens); dots that arrive after the close are not
+ * counted and their giver is told so; the observer sees it all but has nothing to vote with.
  */
 import { describe, expect, test } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -15,10 +17,8 @@ const available = browserAvailable()
 const suite = useBrowserBoard(available, 'How do we onboard new nurses?', 'New nurses say the first month feels overwhelming.')
 const CARD_TEXTS = ['Pair each new nurse with a buddy', 'Shorter first shifts', 'A checklist for week one'] as const
 
-
 async function openBoard(link: string, name: string): Promise<Page> {
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } })
-  suite.contexts.push(context)
+  const context = await suite.newContext(name)
   const page = await context.newPage()
   await page.goto(link)
   await page.getByTestId('name-dialog-input').fill(name)
@@ -45,12 +45,20 @@ function cardIdsByText(page: Page): Promise<Record<string, string>> {
 }
 
 /** Fits every card in the middle of the view with room around it, nothing selected. */
+/** Every card in view, in the part of the screen an open panel of the dock (at the left) leaves free. */
 async function showAllCards(page: Page): Promise<void> {
   await page.evaluate(() => {
     const editor = window.__thinkTogether!.editor
     editor.selectNone()
     const bounds = editor.getCurrentPageBounds()!
-    editor.zoomToBounds(bounds, { targetZoom: 1, inset: 120 })
+    // Between the rail with the widest open panel beside it (340 px and a gap) on the left and
+    // tldraw's style panel on the right, with room above the cards for their badges.
+    const rail = document.querySelector('[data-testid="dock-rail"]')?.getBoundingClientRect().right ?? 0
+    const left = rail + 348
+    const right = window.innerWidth - 200
+    const z = Math.min(1, (right - left) / (bounds.w + 80))
+    const screenCentre = { x: (left + right) / 2, y: window.innerHeight / 2 }
+    editor.setCamera({ x: screenCentre.x / z - bounds.center.x, y: screenCentre.y / z - bounds.center.y, z }, { immediate: true })
   })
 }
 
@@ -93,7 +101,6 @@ async function savedDotsLeft(page: Page, left: number): Promise<void> {
   await expect.poll(() => page.getByTestId('vote-dots-left').textContent(), { timeout: 10_000 }).not.toContain('saving')
 }
 
-
 describe.skipIf(!available)('preference voting with a facilitator, two members and an observer', { timeout: 60_000 }, () => {
   let fay: Page
   let ada: Page
@@ -128,7 +135,12 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
 
     await fay.evaluate(() => {
       const editor = window.__thinkTogether!.editor
-      editor.select(...editor.getCurrentPageShapes().filter((shape) => shape.type === 'contribution').map((shape) => shape.id))
+      editor.select(
+        ...editor
+          .getCurrentPageShapes()
+          .filter((shape) => shape.type === 'contribution')
+          .map((shape) => shape.id),
+      )
     })
     await openVotingPanel(fay)
     expect(await fay.getByTestId('vote-selection-count').textContent()).toBe('3 cards selected')
@@ -141,6 +153,8 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
     for (const page of [fay, ada, bea]) {
       await expect.poll(() => page.evaluate(voteRounds), { timeout: 10_000 }).toHaveLength(1)
       await expect.poll(() => page.getByTestId('voting-live').count()).toBe(1)
+      // A screen reader hears the rail button and its badge apart.
+      expect(await page.getByRole('button', { name: 'Voting open', exact: true }).count()).toBe(1)
     }
     const [round] = (await ada.evaluate(voteRounds)) as Array<{ roundId: string; cardIds: string[]; status: string; budget: number }>
     firstRoundId = round.roundId
@@ -162,18 +176,29 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
     await clickDots(ada, shifts, 'vote-remove', 1)
     await savedDotsLeft(ada, 1)
     // Keyboard: focus the checklist card's + and press Enter.
-    await badge(ada, checklist).getByRole('button', { name: `Add a dot to “${CARD_TEXTS[2]}”` }).focus()
+    await badge(ada, checklist)
+      .getByRole('button', { name: `Add a dot to “${CARD_TEXTS[2]}”` })
+      .focus()
     await ada.keyboard.press('Enter')
     await savedDotsLeft(ada, 0)
     expect(await badge(ada, buddy).getByTestId('vote-my-dots').getAttribute('data-dots')).toBe('2')
     await ada.screenshot({ path: 'docs/screenshots/voting-member-places-dots.png' })
 
+    // Fay, Ada and Bea are on the board with member or facilitator links; Ada has voted.
+    const progress = fay.getByTestId('vote-progress')
+    await expect.poll(() => progress.getAttribute('data-voted'), { timeout: 10_000 }).toBe('1')
+    expect(await progress.getAttribute('data-present')).toBe('3')
+    expect(await progress.textContent()).toBe('1 of 3 have voted')
     await clickDots(bea, shifts, 'vote-add', 1)
     await clickDots(bea, checklist, 'vote-add', 2)
     await savedDotsLeft(bea, 0)
+    await expect.poll(() => progress.textContent(), { timeout: 10_000 }).toBe('2 of 3 have voted')
+    await fay.getByTestId('voting-panel').screenshot({ path: 'docs/screenshots/voting-facilitator-n-of-m-voted.png' })
+    expect(await ada.getByTestId('vote-progress').count()).toBe(0)
 
     // A modified client asking for more than the budget is refused by the server.
-    const overBudget = await ballotRequest(bea, suite.board.id, firstRoundId, { method: 'PUT', body: { dots: { [buddy]: 4 }, voter: { id: 'x', name: 'Bea', color: '#000' } } })
+    suite.watch.allow(/status of 400/)
+    const overBudget = await ballotRequest(bea, suite.board.id, firstRoundId, { method: 'PUT', body: { dots: { [buddy]: 4 } } })
     expect(overBudget.status).toBe(400)
     expect((await ballotRequest(bea, suite.board.id, firstRoundId, { method: 'GET' })).body).toEqual({ dots: { [shifts]: 1, [checklist]: 2 } })
   })
@@ -188,6 +213,7 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
       expect(await page.getByTestId('vote-results').count()).toBe(0)
     }
     // Bea holds only her own personal token: with the board link token the server names nobody's ballot.
+    suite.watch.allow(/status of 403/)
     const withLinkToken = await ballotRequest(bea, suite.board.id, firstRoundId, { method: 'GET', token: suite.board.tokens.member })
     expect(withLinkToken.status).toBe(403)
     // Even the facilitator's link cannot read ballots.
@@ -220,7 +246,9 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
       await showAllCards(page)
       await openVotingPanel(page)
       await expect.poll(() => page.getByTestId('vote-result').count(), { timeout: 10_000 }).toBe(3)
-      expect(await page.getByTestId('vote-result').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-card-id'), row.getAttribute('data-dots')]))).toEqual([
+      expect(
+        await page.getByTestId('vote-result').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-card-id'), row.getAttribute('data-dots')])),
+      ).toEqual([
         [checklist, '3'],
         [buddy, '2'],
         [shifts, '1'],
@@ -235,10 +263,27 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
     await bea.screenshot({ path: 'docs/screenshots/voting-results-first-round.png' })
   })
 
+  test('the counts leave the cards when the voting panel closes, and come back with it', async () => {
+    await expect.poll(() => badge(ada, checklist).getByTestId('vote-result-badge').count()).toBe(1)
+    await ada.getByTestId('voting-toggle').click()
+    await expect.poll(() => ada.getByTestId('voting-panel').count()).toBe(0)
+    await expect.poll(() => ada.getByTestId('vote-badge').count()).toBe(0)
+    await ada.screenshot({ path: 'docs/screenshots/voting-results-panel-closed.png' })
+    // Only Ada's own screen: the others still have their panel, and the counts on their cards.
+    expect(await badge(bea, checklist).getByTestId('vote-result-badge').count()).toBe(1)
+    await openVotingPanel(ada)
+    await expect.poll(() => badge(ada, checklist).getByTestId('vote-result-badge').getAttribute('data-place')).toBe('1')
+  })
+
   test('a second, named round on the same cards shows who gave dots and how preferences moved', async () => {
     await fay.evaluate(() => {
       const editor = window.__thinkTogether!.editor
-      editor.select(...editor.getCurrentPageShapes().filter((shape) => shape.type === 'contribution').map((shape) => shape.id))
+      editor.select(
+        ...editor
+          .getCurrentPageShapes()
+          .filter((shape) => shape.type === 'contribution')
+          .map((shape) => shape.id),
+      )
     })
     await openVotingPanel(fay)
     await fay.getByTestId('vote-title').fill('After discussion')
@@ -267,5 +312,48 @@ describe.skipIf(!available)('preference voting with a facilitator, two members a
     }
     await fay.screenshot({ path: 'docs/screenshots/voting-second-round-movement.png' })
     expect(await badge(fay, shifts).getByTestId('vote-result-badge').textContent()).toContain('↑2')
+  })
+
+  test('dots that reach the server after the facilitator closed the vote are not counted, and the voter is told so', async () => {
+    await fay.evaluate(() => {
+      const editor = window.__thinkTogether!.editor
+      editor.select(
+        ...editor
+          .getCurrentPageShapes()
+          .filter((shape) => shape.type === 'contribution')
+          .map((shape) => shape.id),
+      )
+    })
+    await openVotingPanel(fay)
+    await fay.getByTestId('vote-title').fill('Last call')
+    await fay.getByTestId('vote-open').click()
+    await openVotingPanel(ada)
+    await expect.poll(() => ada.getByTestId('vote-round').getAttribute('data-status'), { timeout: 10_000 }).toBe('open')
+    await savedDotsLeft(ada, 3)
+
+    // Ada's dots are on their way while Fay closes the vote: her request is held until the close is done.
+    let releaseBallot!: () => void
+    const ballotHeld = new Promise<void>((resolve) => {
+      void ada.route('**/rounds/*/ballot', async (route) => {
+        if (route.request().method() !== 'PUT') return route.continue()
+        resolve()
+        await new Promise<void>((release) => (releaseBallot = release))
+        await route.continue()
+      })
+    })
+    await clickDots(ada, buddy, 'vote-add', 1)
+    await ballotHeld
+    await fay.getByTestId('vote-close').click()
+    await expect.poll(() => fay.getByTestId('vote-round').getAttribute('data-status'), { timeout: 10_000 }).toBe('closed')
+    suite.watch.allow(/status of 409/)
+    releaseBallot()
+
+    const problem = ada.getByTestId('vote-ballot-error')
+    await expect.poll(() => problem.textContent(), { timeout: 10_000 }).toBe('This vote closed before your dots were counted.')
+    await ada.getByTestId('voting-panel').screenshot({ path: 'docs/screenshots/voting-dots-arrived-after-close.png' })
+    const [, , last] = (await fay.evaluate(voteRounds)) as Array<{ status: string; voterCount: number; results: Array<{ dots: number }> }>
+    expect(last).toMatchObject({ status: 'closed', voterCount: 0 })
+    expect(last.results.every((result) => result.dots === 0)).toBe(true)
+    await ada.unroute('**/rounds/*/ballot')
   })
 })

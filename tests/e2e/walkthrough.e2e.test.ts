@@ -3,10 +3,10 @@
  * walked through the real app in Chromium, screen by screen. Each step is asserted, and its
  * screenshot is written to docs/walkthrough/ (the README's walkthrough shows them).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { browserAvailable, launchBrowser } from '../helpers/browser'
+import { browserAvailable, launchBrowser, PageWatch } from '../helpers/browser'
 import { removeDataDir, startServerProcess, type ServerProcess } from '../helpers/serverProcess'
 
 const available = browserAvailable()
@@ -15,10 +15,12 @@ const SHOTS = resolve(import.meta.dirname, '..', '..', 'docs', 'walkthrough')
 let server: ServerProcess
 let browser: Browser
 const contexts: BrowserContext[] = []
+const watch = new PageWatch()
 
-async function newContext(): Promise<BrowserContext> {
+async function newContext(label: string): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   contexts.push(context)
+  watch.watch(context, label)
   return context
 }
 
@@ -32,7 +34,9 @@ function cardTexts(page: Page): Promise<string[]> {
     return editor
       .getCurrentPageShapes()
       .filter((shape) => shape.type === 'contribution')
-      .map((shape) => String((doc.getMap('cards').get((shape.props as { cardId: string }).cardId) as { get(k: string): unknown } | undefined)?.get('text') ?? ''))
+      .map((shape) =>
+        String((doc.getMap('cards').get((shape.props as { cardId: string }).cardId) as { get(k: string): unknown } | undefined)?.get('text') ?? ''),
+      )
   })
 }
 
@@ -51,6 +55,10 @@ beforeAll(async () => {
   browser = await launchBrowser()
 })
 
+afterEach(() => {
+  expect(watch.takeProblems(), 'page errors and console errors').toEqual([])
+})
+
 afterAll(async () => {
   if (!available) return
   for (const context of contexts) await context.close()
@@ -66,7 +74,7 @@ describe.skipIf(!available)('walkthrough: first visit, posting, linking, replyin
   let bea: Page
 
   test('1. a facilitator creates the board and gets its three links', async () => {
-    const page = await (await newContext()).newPage()
+    const page = await (await newContext('facilitator')).newPage()
     await page.goto(server.url)
     await page.getByTestId('create-board-title').fill('How do we help new nurses through their first month?')
     await page
@@ -80,7 +88,7 @@ describe.skipIf(!available)('walkthrough: first visit, posting, linking, replyin
   })
 
   test('2. a member’s first visit: name and practice, then the problem is pinned on the board', async () => {
-    adaContext = await newContext()
+    adaContext = await newContext('ada')
     ada = await adaContext.newPage()
     await ada.goto(memberLink)
     await ada.getByTestId('name-dialog-input').fill('Ada')
@@ -101,7 +109,12 @@ describe.skipIf(!available)('walkthrough: first visit, posting, linking, replyin
   test('4. she links the question to the idea and says how they relate', async () => {
     await ada.evaluate(() => {
       const editor = window.__thinkTogether!.editor
-      editor.select(...editor.getCurrentPageShapes().filter((s) => s.type === 'contribution').map((s) => s.id))
+      editor.select(
+        ...editor
+          .getCurrentPageShapes()
+          .filter((s) => s.type === 'contribution')
+          .map((s) => s.id),
+      )
     })
     await ada.getByTestId('link-selected').click()
     await ada.getByTestId('link-type-picker').waitFor()
@@ -109,8 +122,8 @@ describe.skipIf(!available)('walkthrough: first visit, posting, linking, replyin
     await expect
       .poll(() =>
         ada.evaluate(() =>
-          window.__thinkTogether!.editor
-            .getCurrentPageShapes()
+          window
+            .__thinkTogether!.editor.getCurrentPageShapes()
             .filter((s) => s.type === 'arrow')
             .map((s) => (s.meta as { linkType?: string }).linkType),
         ),
@@ -120,7 +133,7 @@ describe.skipIf(!available)('walkthrough: first visit, posting, linking, replyin
   })
 
   test('5. a second member replies to the question in its thread', async () => {
-    bea = await (await newContext()).newPage()
+    bea = await (await newContext('bea')).newPage()
     await bea.goto(memberLink)
     await bea.getByTestId('name-dialog-input').fill('Bea')
     await bea.getByTestId('name-dialog-practice').fill('Clinical educator')

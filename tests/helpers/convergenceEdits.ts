@@ -54,7 +54,10 @@ function editArray(array: Y.Array<unknown>, gen: prng.PRNG): void {
   }
   const index = prng.int32(gen, 0, array.length)
   const count = prng.int32(gen, 1, 3)
-  array.insert(index, Array.from({ length: count }, () => randomValue(gen)))
+  array.insert(
+    index,
+    Array.from({ length: count }, () => randomValue(gen)),
+  )
 }
 
 function editText(text: Y.Text, gen: prng.PRNG): void {

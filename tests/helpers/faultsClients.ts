@@ -87,10 +87,7 @@ export function whenOpen(ws: WebSocket): Promise<void> {
 /** A client-to-server websocket frame (binary, masked as the protocol requires of clients). */
 function maskedBinaryFrame(payload: Uint8Array): Buffer {
   const mask = randomBytes(4)
-  const header =
-    payload.length < 126
-      ? Buffer.from([0x82, 0x80 | payload.length])
-      : Buffer.from([0x82, 0x80 | 126, payload.length >> 8, payload.length & 0xff])
+  const header = payload.length < 126 ? Buffer.from([0x82, 0x80 | payload.length]) : Buffer.from([0x82, 0x80 | 126, payload.length >> 8, payload.length & 0xff])
   const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]))
   return Buffer.concat([header, mask, masked])
 }

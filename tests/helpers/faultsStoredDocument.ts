@@ -24,9 +24,9 @@ export function readStoredDocument(dataDir: string, boardId: string): Y.Doc {
       const snapshot = db.prepare('SELECT data, through_seq FROM document_snapshots WHERE doc = ?').get(boardId) as
         | { data: Buffer; through_seq: number }
         | undefined
-      const rows = db
-        .prepare('SELECT data FROM document_updates WHERE doc = ? AND seq > ? ORDER BY seq')
-        .all(boardId, snapshot?.through_seq ?? 0) as Array<{ data: Buffer }>
+      const rows = db.prepare('SELECT data FROM document_updates WHERE doc = ? AND seq > ? ORDER BY seq').all(boardId, snapshot?.through_seq ?? 0) as Array<{
+        data: Buffer
+      }>
       doc.transact(() => {
         if (snapshot) Y.applyUpdate(doc, new Uint8Array(snapshot.data))
         for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data))

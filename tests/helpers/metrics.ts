@@ -22,12 +22,7 @@ export function metric(samples: MetricsSample, name: string): number {
 }
 
 /** Polls /metrics until the sample satisfies `expected`; rejects with the last value seen. */
-export async function waitForMetric(
-  baseUrl: string,
-  name: string,
-  expected: (value: number) => boolean,
-  timeoutMs = 10_000,
-): Promise<number> {
+export async function waitForMetric(baseUrl: string, name: string, expected: (value: number) => boolean, timeoutMs = 10_000): Promise<number> {
   const started = Date.now()
   let value = Number.NaN
   for (;;) {

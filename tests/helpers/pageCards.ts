@@ -1,6 +1,7 @@
 /**
- * Cards written straight into an open board page's document, the way createCard does (as the
- * page's own person), and shown on its canvas: a quick way for browser tests to set a scene.
+ * Cards written straight into an open board page's canvas document, the way createCard does (as
+ * the page's own person: the person id of its personal token, and the name and colour it chose),
+ * and shown on its canvas: a quick way for browser tests to set a scene.
  */
 import type { Page } from 'playwright-core'
 
@@ -13,7 +14,7 @@ export interface TestCard {
 
 export function addCard(page: Page, card: TestCard): Promise<{ cardId: string; shapeId: string }> {
   return page.evaluate(({ kind, text, x, y }) => {
-    const { doc, editor } = window.__thinkTogether!
+    const { doc, editor, personId } = window.__thinkTogether!
     const cards = doc.getMap('cards')
     const YMap = cards.constructor as new () => typeof cards
     const YText = doc.getText('e2e-constructors').constructor as new (text: string) => unknown
@@ -25,7 +26,7 @@ export function addCard(page: Page, card: TestCard): Promise<{ cardId: string; s
       const map = new YMap()
       map.set('kind', kind)
       map.set('text', new YText(text))
-      map.set('author', { id: identity.userId, name: identity.name, color: identity.color })
+      map.set('author', { id: personId, name: identity.name, color: identity.color })
       map.set('anonymous', false)
       map.set('createdAt', now)
       map.set('updatedAt', now)

@@ -124,8 +124,13 @@ export interface RawClient {
   close(): void
 }
 
-export function createRawClient(url: string, options: { localAddress?: string; maxPayload?: number } = {}): RawClient {
-  const ws = new WebSocket(url, { localAddress: options.localAddress, maxPayload: options.maxPayload ?? 256 * 1024 * 1024, perMessageDeflate: false })
+export function createRawClient(url: string, options: { localAddress?: string; maxPayload?: number; headers?: Record<string, string> } = {}): RawClient {
+  const ws = new WebSocket(url, {
+    localAddress: options.localAddress,
+    maxPayload: options.maxPayload ?? 256 * 1024 * 1024,
+    perMessageDeflate: false,
+    headers: options.headers,
+  })
   const messages: ServerMessage[] = []
   let byClient = false
   let httpStatus: number | null = null
@@ -229,14 +234,14 @@ export interface RawUpgradeResult {
 
 /**
  * Sends a websocket upgrade request for exactly `path` (no URL normalization) over a bare TCP
- * socket, followed at once by `then` (pre-encoded frames, sent in the same write so they reach the
+ * socket, followed at once by `framesAfter` (pre-encoded frames, sent in the same write so they reach the
  * server before it has admitted the connection). Resolves when the server sends a close frame,
  * ends the socket, or `timeoutMs` passes.
  */
 export function rawUpgrade(options: {
   port: number
   path: string
-  then?: Buffer
+  framesAfter?: Buffer
   localAddress?: string
   timeoutMs?: number
 }): Promise<RawUpgradeResult> {
@@ -261,7 +266,7 @@ export function rawUpgrade(options: {
       const request =
         `GET ${options.path} HTTP/1.1\r\nHost: 127.0.0.1:${options.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
         `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`
-      socket.write(options.then ? Buffer.concat([Buffer.from(request, 'latin1'), options.then]) : request)
+      socket.write(options.framesAfter ? Buffer.concat([Buffer.from(request, 'latin1'), options.framesAfter]) : request)
     })
     socket.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk])

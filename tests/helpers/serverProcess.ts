@@ -52,17 +52,13 @@ async function isHealthy(port: number): Promise<boolean> {
   }
 }
 
-export async function startServerProcess(
-  options: { dataDir?: string; env?: Record<string, string>; port?: number; serveClient?: boolean } = {},
-): Promise<ServerProcess> {
-  const dataDir = options.dataDir ?? makeDataDir()
-  const requestedPort = options.port ?? (await freePort())
-  // Node itself runs the server (tsx only as a loader), so signals such as SIGKILL reach it.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+/** Node itself runs the server (tsx only as a loader), so signals such as SIGKILL reach it. */
+function spawnServer(dataDir: string, port: number, options: { env?: Record<string, string>; serveClient?: boolean }): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
-      PORT: String(requestedPort),
+      PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
@@ -71,6 +67,60 @@ export async function startServerProcess(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+}
+
+export interface RefusedStart {
+  exitCode: number | null
+  /** Every line the server logged, parsed. */
+  logs: Array<Record<string, unknown>>
+  stderr: string
+}
+
+/**
+ * Starts the server where it is expected to refuse to start, and resolves once it has exited.
+ * Rejects (after stopping it) when it starts listening instead, or when it neither exits nor
+ * listens within `timeoutMs`.
+ */
+export async function startServerExpectingRefusal(options: { dataDir: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RefusedStart> {
+  const child = spawnServer(options.dataDir, await freePort(), options)
+  const logs: Array<Record<string, unknown>> = []
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exitCode = await new Promise<number | null>((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`the server neither refused to start nor started in time: ${stdout} ${stderr}`))
+    }, options.timeoutMs ?? 60_000)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      resolvePromise(code)
+    })
+    child.stdout?.on('data', () => {
+      if (stdout.includes('"msg":"server listening"')) {
+        clearTimeout(timer)
+        child.kill('SIGKILL')
+        reject(new Error(`the server started although it should have refused: ${stdout}`))
+      }
+    })
+  })
+  for (const line of stdout.split('\n')) {
+    try {
+      logs.push(JSON.parse(line) as Record<string, unknown>)
+    } catch {
+      // not a log line
+    }
+  }
+  return { exitCode, logs, stderr }
+}
+
+export async function startServerProcess(
+  options: { dataDir?: string; env?: Record<string, string>; port?: number; serveClient?: boolean } = {},
+): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? makeDataDir()
+  const requestedPort = options.port ?? (await freePort())
+  const child = spawnServer(dataDir, requestedPort, options)
   const logs: Array<Record<string, unknown>> = []
   const exited = new Promise<number | null>((resolvePromise) => child.once('exit', (code) => resolvePromise(code)))
   let stderr = ''

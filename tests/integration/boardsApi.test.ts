@@ -25,7 +25,10 @@ function boardCount(): number {
   return n
 }
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da6364f8ff3f0300050001fe5a8e8b0000000049454e44ae426082', 'hex')
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da6364f8ff3f0300050001fe5a8e8b0000000049454e44ae426082',
+  'hex',
+)
 
 describe('health and configuration', () => {
   test('GET /healthz answers 200 with JSON once the server serves boards', async () => {
@@ -34,8 +37,13 @@ describe('health and configuration', () => {
     expect(await response.json()).toEqual({ status: 'ok' })
   })
 
-  test('GET /api/config hands the page the licence key (null when unset) and the upload limit', async () => {
-    expect(await (await fetch(`${server.url}/api/config`)).json()).toEqual({ tldrawLicenseKey: null, maxAssetBytes: 2048 })
+  test('GET /api/config hands the page the licence key (null when unset), the upload limits and whether creating needs a secret', async () => {
+    expect(await (await fetch(`${server.url}/api/config`)).json()).toEqual({
+      tldrawLicenseKey: null,
+      maxAssetBytes: 2048,
+      maxBoardAssetBytes: 256 * 1024 * 1024,
+      boardCreationNeedsToken: false,
+    })
   })
 })
 

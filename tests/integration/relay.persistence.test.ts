@@ -96,11 +96,7 @@ describe('persistence', () => {
     await waitFor(() => check.doc.getArray('items').length === 20, 10_000, 'stored')
     writer.destroy()
     check.destroy()
-    await waitFor(
-      () => server.logs.some((line) => line.msg === 'document unloaded' && line.boardId === board.id),
-      10_000,
-      'unload',
-    )
+    await waitFor(() => server.logs.some((line) => line.msg === 'document unloaded' && line.boardId === board.id), 10_000, 'unload')
     const db = new Database(join(dataDir, 'think-together.sqlite'), { readonly: true })
     const snapshots = db.prepare('SELECT COUNT(*) AS n FROM document_snapshots WHERE doc = ?').get(board.id) as { n: number }
     const updates = db.prepare('SELECT COUNT(*) AS n FROM document_updates WHERE doc = ?').get(board.id) as { n: number }

@@ -8,6 +8,9 @@ import { join } from 'node:path'
 import * as Y from 'yjs'
 import { TokenAuthority } from '../../server/auth/tokens'
 import { CloseCode } from '../../shared/protocol/messages'
+import { SYNC_SUBPROTOCOL, tokenProtocols } from '../../shared/protocol/tokenProtocol'
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
 import { BOARD_MAP } from '../../shared/board/docLayout'
 import { controlDocName } from '../../shared/board/docNames'
 import { startServerProcess, removeDataDir, type ServerProcess } from '../helpers/serverProcess'
@@ -79,6 +82,36 @@ describe('access: tokens are checked on every connection', () => {
     expect(c.doc.share.size).toBe(0)
     expect(c.provider.synced).toBe(false)
   }
+
+  test('the app’s token travels as a subprotocol, never in the URL: the server answers with think-together and syncs; a forged one is refused', async () => {
+    const board = await createBoard(server.url)
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(server.wsUrl, board.id, doc, {
+      protocols: tokenProtocols(board.tokens.member),
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    })
+    try {
+      await waitFor(() => provider.synced, 10_000, 'sync with the token in the handshake')
+      expect(provider.url).not.toContain(board.tokens.member)
+      expect((provider.ws as unknown as { protocol: string }).protocol).toBe(SYNC_SUBPROTOCOL)
+    } finally {
+      provider.destroy()
+    }
+    const closes: number[] = []
+    const forged = new WebsocketProvider(server.wsUrl, board.id, new Y.Doc(), {
+      protocols: tokenProtocols(`${board.tokens.member}x`),
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    })
+    forged.on('connection-close', (event) => event && closes.push(event.code))
+    try {
+      await waitFor(() => closes.length > 0, 5000, 'refusal')
+      expect(closes[0]).toBe(CloseCode.unauthorized)
+    } finally {
+      forged.destroy()
+    }
+  })
 
   test('a missing token is refused before any document data is sent', async () => {
     const board = await createBoard(server.url)

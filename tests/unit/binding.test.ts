@@ -30,11 +30,7 @@ import {
 } from 'tldraw'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import * as Y from 'yjs'
-import {
-  NewerBoardSchemaError,
-  bindStoreToDoc,
-  type StoreBinding,
-} from '../../client/board/yjsBinding'
+import { NewerBoardSchemaError, bindStoreToDoc, type StoreBinding } from '../../client/board/yjsBinding'
 import { TLDRAW_META_MAP, TLDRAW_RECORDS_MAP, TLDRAW_SCHEMA_KEY } from '../../shared/board/docLayout'
 
 interface Peer {
@@ -82,7 +78,7 @@ function connectDocs(a: Y.Doc, b: Y.Doc): void {
 }
 
 /** A client: its own doc, store and editor, bound with the editor mounted first, as in the app. */
-function createPeer(doc = new Y.Doc(), options: { readonly: boolean } = { readonly: false }): Peer {
+function createPeer(doc = new Y.Doc(), options: { readonly: boolean; scheduleRemote?: (apply: () => void) => () => void } = { readonly: false }): Peer {
   const store = createStore()
   const editor = createEditor(store)
   const errors: Error[] = []
@@ -168,7 +164,15 @@ function drawEverything(editor: Editor): void {
       x: 0,
       y: 600,
       props: {
-        segments: [{ type: 'free', path: b64Vecs.encodePoints([{ x: 0, y: 0, z: 0.5 }, { x: 40, y: 30, z: 0.5 }]) }],
+        segments: [
+          {
+            type: 'free',
+            path: b64Vecs.encodePoints([
+              { x: 0, y: 0, z: 0.5 },
+              { x: 40, y: 30, z: 0.5 },
+            ]),
+          },
+        ],
         isComplete: true,
       },
     },
@@ -445,9 +449,7 @@ describe('schema and migrations', () => {
 
     const store = createStore()
     expect(() => bindStoreToDoc(store, doc, { readonly: false })).toThrow(NewerBoardSchemaError)
-    expect(() => bindStoreToDoc(store, doc, { readonly: false })).toThrow(
-      'This board was saved by a newer version of Think Together; reload to update.',
-    )
+    expect(() => bindStoreToDoc(store, doc, { readonly: false })).toThrow('This board was saved by a newer version of Think Together; reload to update.')
     expect(Y.encodeStateVector(doc)).toEqual(before)
     expect(store.has(ids.geo)).toBe(false)
   })
@@ -666,3 +668,82 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+describe('remote changes gathered per frame (scheduleRemote, as the app binds)', () => {
+  /** A scheduler the test runs by hand, counting how often it was asked. */
+  function manualScheduler() {
+    const waiting: Array<() => void> = []
+    let asked = 0
+    return {
+      schedule: (apply: () => void) => {
+        asked++
+        waiting.push(apply)
+        return () => {
+          const at = waiting.indexOf(apply)
+          if (at >= 0) waiting.splice(at, 1)
+        }
+      },
+      run: () => {
+        for (const apply of waiting.splice(0)) apply()
+      },
+      get asked() {
+        return asked
+      },
+    }
+  }
+
+  function peersWithScheduler(): [Peer, Peer, ReturnType<typeof manualScheduler>] {
+    const docA = new Y.Doc()
+    const docB = new Y.Doc()
+    connectDocs(docA, docB)
+    const a = createPeer(docA)
+    const frame = manualScheduler()
+    const b = createPeer(docB, { readonly: false, scheduleRemote: frame.schedule })
+    return [a, b, frame]
+  }
+
+  test('many remote transactions reach the store together, once the frame comes, as the doc holds them then', () => {
+    const [a, b, frame] = peersWithScheduler()
+    const commits: number[] = []
+    b.store.listen(
+      (entry) => commits.push(Object.keys(entry.changes.added).length + Object.keys(entry.changes.updated).length + Object.keys(entry.changes.removed).length),
+      {
+        source: 'remote',
+        scope: 'document',
+      },
+    )
+    const writeRemote = (change: (records: Y.Map<unknown>) => void) => a.doc.transact(() => change(docRecordsOf(a.doc)))
+    a.editor.createShape({ id: ids.geo, type: 'geo', x: 0 })
+    a.editor.createShape({ id: ids.note, type: 'note', x: 0 })
+    a.binding.dispose() // its edits are in the doc now; from here the test writes the doc itself
+    for (let x = 1; x <= 5; x++) writeRemote((records) => records.set(ids.geo, { ...(records.get(ids.geo) as object), x }))
+    writeRemote((records) => records.delete(ids.note))
+    expect(b.store.has(ids.geo)).toBe(false)
+    expect(frame.asked).toBe(1)
+
+    frame.run()
+    b.store._flushHistory()
+    expect(b.store.get(ids.geo)).toMatchObject({ x: 5 })
+    expect(b.store.has(ids.note)).toBe(false)
+    expectStoreMatchesDoc(b.store, b.doc)
+    expect(commits).toHaveLength(1)
+
+    // The next remote change asks for the next frame.
+    writeRemote((records) => records.set(ids.geo, { ...(records.get(ids.geo) as object), x: 6 }))
+    expect(frame.asked).toBe(2)
+    frame.run()
+    expect(b.store.get(ids.geo)).toMatchObject({ x: 6 })
+  })
+
+  test('its own edits still go out at once, and what waits for the frame is dropped with the binding', () => {
+    const [a, b, frame] = peersWithScheduler()
+    b.editor.createShape({ id: ids.text, type: 'text', x: 0 })
+    b.store._flushHistory()
+    expect(a.store.has(ids.text)).toBe(true)
+    a.editor.createShape({ id: ids.geo, type: 'geo', x: 0 })
+    a.store._flushHistory()
+    b.binding.dispose()
+    frame.run()
+    expect(b.store.has(ids.geo)).toBe(false)
+  })
+})

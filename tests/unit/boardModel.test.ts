@@ -31,6 +31,7 @@ import {
   CARD_ID_PATTERN,
 } from '../../shared/board/boardModel'
 import { changesSince } from '../../shared/board/whatsNew'
+import { describeChange } from '../../client/conversation/labels'
 import { canOpenDoc, canWriteDoc, controlDocName, draftsDocName, parseDocName } from '../../shared/board/docNames'
 import { TLDRAW_RECORDS_MAP } from '../../shared/board/docLayout'
 import { readLinkMeta } from '../../shared/board/links'
@@ -237,6 +238,21 @@ describe("what's new since a visit", () => {
     ])
     expect(items[2].targetId).toBe(mine)
     expect(changesSince(doc, 200, 'ada')).toEqual([])
+  })
+
+  test('another member’s edit of my card, written since my last visit, is their edit of my card, not an addition', () => {
+    const doc = new Y.Doc()
+    const mine = newCardId()
+    createCard(doc, { id: mine, kind: 'understanding', text: 'mine', author: ada, anonymous: false, now: 110 })
+    expect(changesSince(doc, 100, 'ada')).toEqual([])
+    editCardText(doc, mine, 'mine, edited by Bea', bea, 130)
+    const [item] = changesSince(doc, 100, 'ada')
+    expect(item).toMatchObject({ kind: 'card', change: 'changed', yours: true, by: { id: 'bea' }, text: 'mine, edited by Bea' })
+    expect(describeChange(item, new Map([[mine, readCard(doc, mine)!]]))).toBe('Bea edited your understanding')
+    const [forCy] = changesSince(doc, 100, 'cy')
+    expect(describeChange(forCy, new Map([[mine, readCard(doc, mine)!]]))).toBe('Ada added an understanding')
+    const [forCyLater] = changesSince(doc, 120, 'cy')
+    expect(describeChange(forCyLater, new Map([[mine, readCard(doc, mine)!]]))).toBe('Bea edited an understanding')
   })
 
   test('link meta is read defensively', () => {

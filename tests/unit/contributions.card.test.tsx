@@ -1,29 +1,39 @@
 // @vitest-environment jsdom
 /**
  * The card component rendered in jsdom inside real tldraw and board contexts: the "what's new"
- * highlight, anonymous authorship as each side sees it, hostile text kept as text, and the reply
- * count. (Browser tests cover the same card live between two members.)
+ * highlight, anonymous authorship as each side sees it, hostile text kept as text, the reply
+ * count and reactions read from (and written to) the conversation document while the card lives
+ * in the canvas, and reactions following the phase. (Browser tests cover the same card live
+ * between two members.)
  */
 import { act } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import { Editor, EditorContext, createShapeId, createTLStore, defaultBindingUtils, defaultShapeUtils } from 'tldraw'
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { Awareness } from 'y-protocols/awareness'
-import { BoardContext, type BoardContextValue } from '../../client/board/boardContext'
+import { BoardContext } from '../../client/board/boardContext'
 import { contributionShapeUtils } from '../../client/contributions'
 import { useClaimKeys } from '../../client/contributions/anonymousCards'
 import { ContributionCard } from '../../client/contributions/ContributionCard'
 import type { ContributionShape } from '../../client/contributions/ContributionShapeUtil'
 import { useHighlightStore } from '../../client/state/highlightStore'
-import { addReply, createCard, newCardId, type Person } from '../../shared/board/boardModel'
+import { addReply, createCard, deleteReply, newCardId, readReactions, type Person } from '../../shared/board/boardModel'
+import { FACILITATION_MAP } from '../../shared/board/facilitation'
 import { CONTRIBUTION_SHAPE_TYPE } from '../../shared/board/contributionShape'
+import { testBoardContext } from './boardContextForTests'
 
 const ada: Person = { id: 'user-ada', name: 'Ada', color: '#4465e9' }
+const bea: Person = { id: 'user-bea', name: 'Bea', color: '#e03131' }
 const hostile = '<img src=x onerror=alert(1)>"><script>window.__pwned=1</script>'
 
 beforeAll(() => {
   ;(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true
+  // jsdom lays nothing out, so it has no ResizeObserver: a card's height is measured in the browser tests.
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  }
 })
 
 const cleanups: Array<() => void> = []
@@ -33,8 +43,9 @@ afterEach(() => {
   useClaimKeys.setState({ keys: {} })
 })
 
-function renderCard(card: { author: Person | null; anonymous: boolean; text: string }) {
+function renderCard(card: { author: Person | null; anonymous: boolean; text: string }, controlDoc = new Y.Doc()) {
   const doc = new Y.Doc()
+  const conversationDoc = new Y.Doc()
   const cardId = newCardId()
   createCard(doc, { id: cardId, kind: 'question', now: Date.now(), ...card })
   const shapeUtils = [...defaultShapeUtils, ...contributionShapeUtils]
@@ -50,17 +61,7 @@ function renderCard(card: { author: Person | null; anonymous: boolean; text: str
     type: CONTRIBUTION_SHAPE_TYPE,
     props: { w: 240, h: 160, cardId },
   } as unknown as ContributionShape
-  const board: BoardContextValue = {
-    boardId: 'b',
-    token: 't',
-    doc,
-    controlDoc: new Y.Doc(),
-    awareness: new Awareness(doc),
-    role: 'member',
-    canEdit: true,
-    getMe: () => ada,
-    initialTitle: 'A board',
-  }
+  const board = testBoardContext({ me: ada, canvasDoc: doc, conversationDoc, controlDoc })
   const container = document.createElement('div')
   document.body.append(container)
   let root: Root
@@ -78,9 +79,10 @@ function renderCard(card: { author: Person | null; anonymous: boolean; text: str
     act(() => root.unmount())
     container.remove()
     editor.dispose()
+    board.dispose()
   })
   const article = () => container.querySelector('[data-testid="contribution-card"]') as HTMLElement
-  return { doc, cardId, container, article }
+  return { doc, conversationDoc, cardId, container, article }
 }
 
 describe('a contribution card', () => {
@@ -111,15 +113,44 @@ describe('a contribution card', () => {
     expect(container.querySelector('[data-testid="card-anonymous-edit"]')).not.toBeNull()
   })
 
-  test('counts the replies in its thread, leaving deleted ones out, and names the count for screen readers', () => {
-    const { doc, cardId, container } = renderCard({ author: ada, anonymous: false, text: 'Why?' })
+  test('counts the replies in its thread (in the conversation document), leaving deleted ones out, and names the count for screen readers', () => {
+    const { conversationDoc, cardId, container } = renderCard({ author: ada, anonymous: false, text: 'Why?' })
     const button = () => container.querySelector('[data-testid="card-replies"]')!
     expect(button().getAttribute('aria-label')).toBe('No replies yet: open the thread')
     act(() => {
-      addReply(doc, cardId, { author: ada, text: 'Because', now: 1 })
-      addReply(doc, cardId, { author: ada, text: 'And also', now: 2 })
+      addReply(conversationDoc, cardId, { author: ada, text: 'Because', now: 1 })
+      const deleted = addReply(conversationDoc, cardId, { author: ada, text: 'Oops', now: 2 })
+      deleteReply(conversationDoc, cardId, deleted, 3)
+      addReply(conversationDoc, cardId, { author: ada, text: 'And also', now: 4 })
     })
     expect(button().getAttribute('data-count')).toBe('2')
     expect(button().getAttribute('aria-label')).toBe('2 replies: open the thread')
+  })
+
+  test('a reaction is written to the conversation document, never the canvas, and its count follows it', () => {
+    const { doc, conversationDoc, cardId, container } = renderCard({ author: bea, anonymous: false, text: 'Why?' })
+    const resonates = () => container.querySelector('[data-testid="reaction-resonates"]') as HTMLButtonElement
+    const canvasBefore = Y.encodeStateVector(doc)
+    act(() => resonates().click())
+    expect(readReactions(conversationDoc, cardId).resonates.map((giver) => giver.id)).toEqual([ada.id])
+    expect(resonates().getAttribute('data-count')).toBe('1')
+    expect(resonates().getAttribute('aria-pressed')).toBe('true')
+    expect(Y.encodeStateVector(doc)).toEqual(canvasBefore)
+    expect(readReactions(doc, cardId).resonates).toEqual([])
+  })
+
+  test('in a phase that does not let members react, the reactions are disabled and a click changes nothing', () => {
+    const controlDoc = new Y.Doc()
+    const phases = new Y.Array<unknown>()
+    phases.push([{ id: 'think', name: 'Think alone', instructions: '', durationMs: 60_000, memberActions: ['add-cards'] }])
+    controlDoc.getMap(FACILITATION_MAP).set('phases', phases)
+    controlDoc.getMap(FACILITATION_MAP).set('currentPhaseId', 'think')
+    const { conversationDoc, container } = renderCard({ author: bea, anonymous: false, text: 'Why?' }, controlDoc)
+    const resonates = () => container.querySelector('[data-testid="reaction-resonates"]') as HTMLButtonElement
+    expect(resonates().getAttribute('aria-disabled')).toBe('true')
+    act(() => resonates().click())
+    expect(conversationDoc.store.clients.size).toBe(0)
+    act(() => controlDoc.getMap(FACILITATION_MAP).set('currentPhaseId', null))
+    expect(resonates().getAttribute('aria-disabled')).toBeNull()
   })
 })

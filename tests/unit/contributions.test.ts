@@ -19,15 +19,15 @@ import {
 } from 'tldraw'
 import { afterEach, describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import { Awareness } from 'y-protocols/awareness'
 import { bindStoreToDoc } from '../../client/board/yjsBinding'
 import type { BoardContextValue } from '../../client/board/boardContext'
-import { contributionShapeUtils, registerContributions } from '../../client/contributions'
+import { contributionShapeUtils, contributionsFeature } from '../../client/contributions'
 import { useClaimKeys } from '../../client/contributions/anonymousCards'
 import { addCard } from '../../client/contributions/cardCreation'
 import { bindTextareaToText, transformPosition } from '../../client/contributions/cardText'
 import { createCard, editCardText, getCardText, newCardId, readCard, type Person } from '../../shared/board/boardModel'
 import { CONTRIBUTION_SHAPE_TYPE } from '../../shared/board/contributionShape'
+import { testBoardContext } from './boardContextForTests'
 
 const ada: Person = { id: 'user-ada', name: 'Ada', color: '#4465e9' }
 const bea: Person = { id: 'user-bea', name: 'Bea', color: '#e03131' }
@@ -69,19 +69,14 @@ function createPeer(doc: Y.Doc, me: Person, role: 'member' | 'observer' = 'membe
     options: { text: { addFontsFromNode: defaultAddFontsFromNode, tipTapConfig: { extensions: tipTapDefaultExtensions } } },
   })
   const binding = bindStoreToDoc(store, doc, { readonly: role === 'observer' })
-  const board: BoardContextValue = {
-    boardId: 'board-under-test',
-    token: 'token',
-    doc,
-    controlDoc: new Y.Doc(),
-    awareness: new Awareness(doc),
-    role,
-    canEdit: role !== 'observer',
-    getMe: () => me,
-    initialTitle: 'A board',
-  }
-  const unregister = registerContributions(editor, board)
-  cleanups.push(() => editor.dispose(), () => binding.dispose(), unregister)
+  const board = testBoardContext({ me, role, canvasDoc: doc })
+  const unregister = contributionsFeature.register!(editor, board)
+  cleanups.push(
+    () => editor.dispose(),
+    () => binding.dispose(),
+    unregister,
+    board.dispose,
+  )
   return { doc, editor, board }
 }
 
@@ -127,7 +122,10 @@ describe('a textarea bound to a card’s Y.Text', () => {
     const textarea = document.createElement('textarea')
     document.body.append(textarea)
     const binding = bindTextareaToText(textarea, getCardText(docA, cardId)!, (next) => editCardText(docA, cardId, next, ada, 2))
-    cleanups.push(() => binding.dispose(), () => textarea.remove())
+    cleanups.push(
+      () => binding.dispose(),
+      () => textarea.remove(),
+    )
     const type = (value: string) => {
       textarea.value = value
       textarea.dispatchEvent(new Event('input'))
@@ -161,7 +159,10 @@ describe('a textarea bound to a card’s Y.Text', () => {
     const textarea = document.createElement('textarea')
     document.body.append(textarea)
     const binding = bindTextareaToText(textarea, getCardText(docA, cardId)!, (next) => editCardText(docA, cardId, next, ada, 2))
-    cleanups.push(() => binding.dispose(), () => textarea.remove())
+    cleanups.push(
+      () => binding.dispose(),
+      () => textarea.remove(),
+    )
     // Offline from each other: Ada types at the end, Bea at the start.
     textarea.value = 'Pair new nurses with mentors'
     textarea.dispatchEvent(new Event('input'))
@@ -264,7 +265,7 @@ describe('every contribution shape has a card of its own', () => {
     const [shape] = contributionShapes(member.editor)
     expect(readCard(member.doc, shape.props.cardId)!.kind).toBe('concern')
     member.editor.setEditingShape(null)
-    cleanups.splice(0).reverse().forEach((cleanup) => cleanup())
+    for (const cleanup of cleanups.splice(0).reverse()) cleanup()
 
     const observer = createPeer(new Y.Doc(), bea, 'observer')
     observer.editor.updateInstanceState({ isFocused: true })

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 /**
- * Find and filter (client/conversation/canvasFilter.ts) over a real conversation index of a plain
- * Y.Doc: search in card and reply text, kind, author, "has an open thread", "no responses yet".
+ * Find and filter (client/conversation/canvasFilter.ts) over a real conversation index of plain
+ * Y.Docs (cards in the canvas, threads and reactions in the conversation): search in card and
+ * reply text, kind, author, "has an open thread", "no responses yet".
  */
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
@@ -20,20 +21,27 @@ import { createConversationIndex } from '../../client/conversation/conversationI
 const ada: Person = { id: 'ada', name: 'Ada', color: '#FF802B' }
 const bea: Person = { id: 'bea', name: 'Bea', color: '#02B1CC' }
 
-function boardWithCards() {
-  const doc = new Y.Doc()
-  createCard(doc, { id: 'card:q', kind: 'question', text: 'Why do handovers lose information?', author: ada, anonymous: false, now: 1 })
-  createCard(doc, { id: 'card:e', kind: 'experience', text: 'On nights we use a paper checklist', author: bea, anonymous: false, now: 2 })
-  createCard(doc, { id: 'card:a', kind: 'concern', text: 'Nobody reads the notes', author: null, anonymous: true, now: 3 })
-  createCard(doc, { id: 'card:i', kind: 'idea', text: 'Shadow a senior nurse', author: ada, anonymous: false, now: 4 })
-  addReply(doc, 'card:q', { author: bea, text: 'Because the BEDSIDE round is rushed', now: 5 })
-  toggleReaction(doc, 'card:e', 'resonates', ada, 6)
-  addReply(doc, 'shape:link1', { author: ada, text: 'This link is about the bedside too', now: 7 })
-  return doc
+interface Board {
+  canvas: Y.Doc
+  conversation: Y.Doc
+  people: Y.Doc
 }
 
-const snapshotOf = (doc: Y.Doc) => {
-  const index = createConversationIndex(doc)
+function boardWithCards(): Board {
+  const board = { canvas: new Y.Doc(), conversation: new Y.Doc(), people: new Y.Doc() }
+  const { canvas, conversation } = board
+  createCard(canvas, { id: 'card:q', kind: 'question', text: 'Why do handovers lose information?', author: ada, anonymous: false, now: 1 })
+  createCard(canvas, { id: 'card:e', kind: 'experience', text: 'On nights we use a paper checklist', author: bea, anonymous: false, now: 2 })
+  createCard(canvas, { id: 'card:a', kind: 'concern', text: 'Nobody reads the notes', author: null, anonymous: true, now: 3 })
+  createCard(canvas, { id: 'card:i', kind: 'idea', text: 'Shadow a senior nurse', author: ada, anonymous: false, now: 4 })
+  addReply(conversation, 'card:q', { author: bea, text: 'Because the BEDSIDE round is rushed', now: 5 })
+  toggleReaction(conversation, 'card:e', 'resonates', ada, 6)
+  addReply(conversation, 'shape:link1', { author: ada, text: 'This link is about the bedside too', now: 7 })
+  return board
+}
+
+const snapshotOf = (board: Board) => {
+  const index = createConversationIndex(board)
   const snapshot = index.snapshot.get()
   index.dispose()
   return snapshot
@@ -73,14 +81,15 @@ describe('find and filter', () => {
   })
 
   test('"has an open thread" drops resolved threads and threads whose replies were all deleted', () => {
-    const doc = boardWithCards()
-    expect([...matchingCardIds(snapshotOf(doc), filter({ hasOpenThread: true }))]).toEqual(['card:q'])
-    setThreadStatus(doc, 'card:q', 'resolved', ada, 8)
-    expect([...matchingCardIds(snapshotOf(doc), filter({ hasOpenThread: true }))]).toEqual([])
-    setThreadStatus(doc, 'card:q', 'open', ada, 9)
-    const replyId = addReply(doc, 'card:i', { author: bea, text: 'yes', now: 10 })
-    deleteReply(doc, 'card:i', replyId, 11)
-    expect([...matchingCardIds(snapshotOf(doc), filter({ hasOpenThread: true }))]).toEqual(['card:q'])
+    const board = boardWithCards()
+    const { conversation } = board
+    expect([...matchingCardIds(snapshotOf(board), filter({ hasOpenThread: true }))]).toEqual(['card:q'])
+    setThreadStatus(conversation, 'card:q', 'resolved', ada, 8)
+    expect([...matchingCardIds(snapshotOf(board), filter({ hasOpenThread: true }))]).toEqual([])
+    setThreadStatus(conversation, 'card:q', 'open', ada, 9)
+    const replyId = addReply(conversation, 'card:i', { author: bea, text: 'yes', now: 10 })
+    deleteReply(conversation, 'card:i', replyId, 11)
+    expect([...matchingCardIds(snapshotOf(board), filter({ hasOpenThread: true }))]).toEqual(['card:q'])
   })
 
   test('"no responses yet" means no replies and no reactions', () => {
@@ -89,9 +98,9 @@ describe('find and filter', () => {
   })
 
   test('filters combine, and results are capped with the total kept', () => {
-    const doc = boardWithCards()
-    for (let i = 0; i < 30; i++) createCard(doc, { id: `card:n${i}`, kind: 'idea', text: `note ${i}`, author: bea, anonymous: false, now: 100 + i })
-    const snapshot = snapshotOf(doc)
+    const board = boardWithCards()
+    for (let i = 0; i < 30; i++) createCard(board.canvas, { id: `card:n${i}`, kind: 'idea', text: `note ${i}`, author: bea, anonymous: false, now: 100 + i })
+    const snapshot = snapshotOf(board)
     const found = findResults(snapshot, filter({ kinds: ['idea'], authorId: 'bea', noResponses: true }), 5)
     expect(found.total).toBe(30)
     expect(found.results.map((r) => r.targetId)).toEqual(['card:n29', 'card:n28', 'card:n27', 'card:n26', 'card:n25'])

@@ -19,7 +19,7 @@ import {
 } from '../../client/conversation/lastSeen'
 
 function item(key: string, at: number): ChangeItem {
-  return { key, kind: 'card', targetId: key.split('@')[0], change: 'added', at, by: null, text: '' }
+  return { key, kind: 'card', targetId: key.split('@')[0], change: 'added', at, by: null, text: '', yours: false }
 }
 
 function memoryStorage(): Storage {
@@ -66,7 +66,12 @@ describe('last seen', () => {
     const record = markSeen({ seenAt: 5, seenKeys: [] }, ['card:a@10', 'card:c@30'])
     const compacted = compactLastSeen(record, items, 100)
     expect(compacted).toEqual({ seenAt: 19, seenKeys: ['card:c@30'] })
-    expect(unseenChanges(items.filter((i) => i.at > compacted.seenAt), compacted).map((i) => i.key)).toEqual(['card:b@20', 'card:d@40'])
+    expect(
+      unseenChanges(
+        items.filter((i) => i.at > compacted.seenAt),
+        compacted,
+      ).map((i) => i.key),
+    ).toEqual(['card:b@20', 'card:d@40'])
   })
 
   test('leaving with nothing unseen moves seenAt up to when the tab last held every change', () => {
@@ -82,6 +87,14 @@ describe('last seen', () => {
     const offline = compactLastSeen(record, [item('card:a@10', 10)], 15)
     expect(offline).toEqual({ seenAt: 15, seenKeys: [] })
     expect(unseenChanges([item('card:late@20', 20)], offline).map((i) => i.key)).toEqual(['card:late@20'])
+  })
+
+  test('leaving before the board’s documents loaded (no changes known yet) keeps what was seen', () => {
+    const record = markSeen({ seenAt: 5, seenKeys: [] }, ['card:a@10', 'reply:r@12'])
+    // The tab never synced in that moment, so nothing is known to be complete: the record stays as it was.
+    expect(compactLastSeen(record, [], Number.NEGATIVE_INFINITY)).toEqual(record)
+    // Synced until 11: what was seen after that is still remembered.
+    expect(compactLastSeen(record, [], 11)).toEqual({ seenAt: 11, seenKeys: ['reply:r@12'] })
   })
 
   test('the record survives a reload, per board', () => {
@@ -100,13 +113,23 @@ describe('last seen', () => {
     expect(loadLastSeen(storage, 'b')).toBeNull()
     storage.setItem(lastSeenStorageKey('b'), JSON.stringify({ seenAt: 1, seenKeys: ['k', 3, null] }))
     expect(loadLastSeen(storage, 'b')).toEqual({ seenAt: 1, seenKeys: ['k'] })
-    const many = markSeen({ seenAt: 0, seenKeys: [] }, Array.from({ length: MAX_SEEN_KEYS + 10 }, (_, i) => `k${i}`))
+    const many = markSeen(
+      { seenAt: 0, seenKeys: [] },
+      Array.from({ length: MAX_SEEN_KEYS + 10 }, (_, i) => `k${i}`),
+    )
     expect(many.seenKeys).toHaveLength(MAX_SEEN_KEYS)
     expect(many.seenKeys[0]).toBe('k10')
   })
 
   test('a storage that throws is not fatal', () => {
-    const broken = { getItem: () => { throw new Error('denied') }, setItem: () => { throw new Error('full') } }
+    const broken = {
+      getItem: () => {
+        throw new Error('denied')
+      },
+      setItem: () => {
+        throw new Error('full')
+      },
+    }
     expect(loadLastSeen(broken, 'b')).toBeNull()
     expect(() => saveLastSeen(broken, 'b', { seenAt: 1, seenKeys: [] })).not.toThrow()
   })

@@ -1,25 +1,18 @@
 // @vitest-environment jsdom
 /**
  * The live side of the conversation panel without a browser: the conversation index
- * (client/conversation/conversationIndex.ts) publishes changes at most every PUBLISH_INTERVAL_MS
- * and only for what changed; what's new (whatsNewTracker.ts) lists others' changes since the last
- * visit, highlights them, walks them, keeps what was seen across a reload, and clears on "mark all".
+ * (client/conversation/conversationIndex.ts) reads cards and links from the canvas document,
+ * threads and reactions from the conversation document and members from the people document,
+ * publishes changes at most every PUBLISH_INTERVAL_MS and only for what changed; what's new
+ * (whatsNewTracker.ts) lists others' changes since the last visit, highlights them, walks them,
+ * keeps what was seen across a reload, and clears on "mark all".
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import * as Y from 'yjs'
-import {
-  addReply,
-  createCard,
-  deleteReply,
-  editCardText,
-  editReply,
-  memberActivity,
-  toggleReaction,
-  type Person,
-} from '../../shared/board/boardModel'
+import { addReply, createCard, deleteReply, editCardText, editReply, memberActivity, toggleReaction, type Person } from '../../shared/board/boardModel'
 import { changesSince } from '../../shared/board/whatsNew'
 import { activityFromSnapshot, changesFromSnapshot } from '../../client/conversation/snapshotQueries'
-import { TLDRAW_RECORDS_MAP } from '../../shared/board/docLayout'
+import { MEMBERS_MAP, TLDRAW_RECORDS_MAP } from '../../shared/board/docLayout'
 import { createConversationIndex, PUBLISH_INTERVAL_MS } from '../../client/conversation/conversationIndex'
 import { createWhatsNewTracker } from '../../client/conversation/whatsNewTracker'
 import { moveCaretThroughDelta } from '../../client/conversation/ReplyEditor'
@@ -44,35 +37,58 @@ function arrow(id: string, x: number, meta: Record<string, unknown> = {}) {
   return { id, typeName: 'shape', type: 'arrow', x, y: 0, meta }
 }
 
+/** A board's documents, as the index reads them. */
+function newBoard() {
+  return { canvas: new Y.Doc(), conversation: new Y.Doc(), people: new Y.Doc() }
+}
+
 describe('conversation index', () => {
-  test('publishes a burst of changes once, and only re-reads what changed', () => {
-    const doc = new Y.Doc()
-    const index = createConversationIndex(doc)
-    const seen: number[] = []
+  test('publishes a burst of changes once, and only re-reads what changed, in whichever document it happened', () => {
+    const board = newBoard()
+    const index = createConversationIndex(board)
     const first = index.snapshot.get()
-    for (let i = 0; i < 20; i++) createCard(doc, { id: `card:${i}`, kind: 'idea', text: `idea ${i}`, author: ada, anonymous: false, now: i })
+    for (let i = 0; i < 20; i++) createCard(board.canvas, { id: `card:${i}`, kind: 'idea', text: `idea ${i}`, author: ada, anonymous: false, now: i })
     expect(index.snapshot.get()).toBe(first)
     vi.advanceTimersByTime(PUBLISH_INTERVAL_MS)
     const second = index.snapshot.get()
-    seen.push(second.revision)
     expect(second.cards.size).toBe(20)
-    addReply(doc, 'card:3', { author: bea, text: 'why?', now: 50 })
+    addReply(board.conversation, 'card:3', { author: bea, text: 'why?', now: 50 })
+    toggleReaction(board.conversation, 'card:3', 'resonates', bea, 51)
     vi.advanceTimersByTime(PUBLISH_INTERVAL_MS)
     const third = index.snapshot.get()
     expect(third.threads.get('card:3')?.replies.map((r) => r.text)).toEqual(['why?'])
+    expect(third.reactionCounts.get('card:3')).toBe(1)
     expect(third.cards).toBe(second.cards)
-    editCardText(doc, 'card:3', 'idea three', bea, 60)
+    editCardText(board.canvas, 'card:3', 'idea three', bea, 60)
     vi.advanceTimersByTime(PUBLISH_INTERVAL_MS)
     expect(index.snapshot.get().cards.get('card:3')?.text).toBe('idea three')
     expect(index.snapshot.get().threads).toBe(third.threads)
     index.dispose()
   })
 
+  test('threads, reactions and members written into the canvas (as before the split) are not read from it', () => {
+    const board = newBoard()
+    createCard(board.canvas, { id: 'card:1', kind: 'idea', text: 'one', author: ada, anonymous: false, now: 1 })
+    addReply(board.canvas, 'card:1', { author: bea, text: 'stale', now: 2 })
+    toggleReaction(board.canvas, 'card:1', 'resonates', bea, 3)
+    board.canvas.getMap(MEMBERS_MAP).set('bea', { ...bea, practice: '', firstSeenAt: 1, lastSeenAt: 1 })
+    board.people.getMap(MEMBERS_MAP).set('ada', { ...ada, practice: 'nurse', firstSeenAt: 1, lastSeenAt: 1 })
+    const index = createConversationIndex(board)
+    const snapshot = index.snapshot.get()
+    expect(snapshot.threads.size).toBe(0)
+    expect(snapshot.reactionCounts.size).toBe(0)
+    expect(snapshot.members.map((member) => member.id)).toEqual(['ada'])
+    board.people.getMap(MEMBERS_MAP).set('bea', { ...bea, practice: 'educator', firstSeenAt: 2, lastSeenAt: 2 })
+    vi.advanceTimersByTime(PUBLISH_INTERVAL_MS)
+    expect(index.snapshot.get().members.map((member) => member.practice)).toEqual(['nurse', 'educator'])
+    index.dispose()
+  })
+
   test('moving an arrow is not a link change; changing its meta is', () => {
-    const doc = new Y.Doc()
-    const records = doc.getMap(TLDRAW_RECORDS_MAP)
+    const board = newBoard()
+    const records = board.canvas.getMap(TLDRAW_RECORDS_MAP)
     records.set('shape:a', arrow('shape:a', 0, { linkType: 'leads-to' }))
-    const index = createConversationIndex(doc)
+    const index = createConversationIndex(board)
     records.set('shape:a', arrow('shape:a', 100, { linkType: 'leads-to' }))
     records.set('shape:geo', { id: 'shape:geo', typeName: 'shape', type: 'geo', x: 1 })
     const before = index.snapshot.get()
@@ -89,46 +105,63 @@ describe('conversation index', () => {
   })
 })
 
-describe('answers from the snapshot equal the shared functions over the document', () => {
-  test('changesSince and memberActivity', () => {
-    const doc = new Y.Doc()
+describe('answers from the snapshot of the split documents equal the shared functions over one document', () => {
+  test('changesSince and memberActivity: the same board written into one document, and into canvas and conversation', () => {
+    // `whole` holds everything, as a board did before the split; `board` holds the same, split.
+    const whole = new Y.Doc()
+    const board = newBoard()
     const carl: Person = { id: 'carl', name: 'Carl', color: '#39B178' }
     const people = [ada, bea, carl]
-    const records = doc.getMap(TLDRAW_RECORDS_MAP)
+    const onCanvas = (write: (doc: Y.Doc) => void) => [whole, board.canvas].forEach(write)
+    const onConversation = (write: (doc: Y.Doc) => void) => [whole, board.conversation].forEach(write)
     let seed = 7
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647
     for (let i = 0; i < 60; i++) {
       const who = people[Math.floor(random() * 3)]
       const at = 1000 + i * 10
       const roll = random()
-      if (roll < 0.3 || i < 3) createCard(doc, { id: `card:${i}`, kind: 'idea', text: `c${i}`, author: who, anonymous: random() < 0.2, now: at })
-      else if (roll < 0.55) addReply(doc, `card:${Math.floor(random() * i)}`, { id: `reply:${i}`, author: who, text: `r${i}`, now: at })
-      else if (roll < 0.65) editCardText(doc, `card:${Math.floor(random() * i)}`, `edited ${i}`, who, at)
-      else if (roll < 0.75) toggleReaction(doc, `card:${Math.floor(random() * i)}`, 'resonates', who, at)
-      else if (roll < 0.85) {
+      if (roll < 0.3 || i < 3) {
+        const anonymous = random() < 0.2
+        onCanvas((doc) => createCard(doc, { id: `card:${i}`, kind: 'idea', text: `c${i}`, author: who, anonymous, now: at }))
+      } else if (roll < 0.55) {
+        const anchor = `card:${Math.floor(random() * i)}`
+        onConversation((doc) => addReply(doc, anchor, { id: `reply:${i}`, author: who, text: `r${i}`, now: at }))
+      } else if (roll < 0.65) {
+        const cardId = `card:${Math.floor(random() * i)}`
+        onCanvas((doc) => editCardText(doc, cardId, `edited ${i}`, who, at))
+      } else if (roll < 0.75) {
+        const cardId = `card:${Math.floor(random() * i)}`
+        onConversation((doc) => toggleReaction(doc, cardId, 'resonates', who, at))
+      } else if (roll < 0.85) {
         const by = { id: who.id, name: who.name, color: who.color }
-        records.set(`shape:l${i}`, arrow(`shape:l${i}`, 0, { linkType: 'builds-on', createdBy: by, updatedBy: by, createdAt: at, updatedAt: at }))
-        addReply(doc, `shape:l${i}`, { id: `reply:l${i}`, author: people[(i + 1) % 3], text: 'on a link', now: at + 1 })
+        const link = arrow(`shape:l${i}`, 0, { linkType: 'builds-on', createdBy: by, updatedBy: by, createdAt: at, updatedAt: at })
+        onCanvas((doc) => doc.getMap(TLDRAW_RECORDS_MAP).set(`shape:l${i}`, link))
+        onConversation((doc) => addReply(doc, `shape:l${i}`, { id: `reply:l${i}`, author: people[(i + 1) % 3], text: 'on a link', now: at + 1 }))
       } else {
         const reply = `reply:${i - 1}`
-        editReply(doc, `card:${Math.floor(random() * i)}`, reply, 'changed', at)
-        deleteReply(doc, `card:${Math.floor(random() * i)}`, reply, at)
+        const editedIn = `card:${Math.floor(random() * i)}`
+        const deletedIn = `card:${Math.floor(random() * i)}`
+        onConversation((doc) => {
+          editReply(doc, editedIn, reply, 'changed', at)
+          deleteReply(doc, deletedIn, reply, at)
+        })
       }
     }
-    const index = createConversationIndex(doc)
+    const index = createConversationIndex(board)
     const snapshot = index.snapshot.get()
-    expect(new Set(changesSince(doc, 0, 'nobody').map((item) => item.kind))).toEqual(new Set(['card', 'reply', 'link']))
+    expect(new Set(changesSince(whole, 0, 'nobody').map((item) => item.kind))).toEqual(new Set(['card', 'reply', 'link']))
     for (const since of [0, 1200, 1400]) {
-      for (const me of people) expect(changesFromSnapshot(snapshot, since, me.id)).toEqual(changesSince(doc, since, me.id))
+      for (const me of people) expect(changesFromSnapshot(snapshot, since, me.id)).toEqual(changesSince(whole, since, me.id))
     }
-    expect(activityFromSnapshot(snapshot)).toEqual(memberActivity(doc))
+    expect(activityFromSnapshot(snapshot)).toEqual(memberActivity(whole))
+    expect(activityFromSnapshot(snapshot).size).toBeGreaterThan(0)
     index.dispose()
   })
 })
 
 describe('what’s new', () => {
-  function open(doc: Y.Doc, visibility = { visible: true }) {
-    const index = createConversationIndex(doc)
+  function open(board: ReturnType<typeof newBoard>, visibility = { visible: true }) {
+    const index = createConversationIndex(board)
     const tracker = createWhatsNewTracker({
       boardId: 'board-1',
       getMyId: () => 'ada',
@@ -148,18 +181,19 @@ describe('what’s new', () => {
   }
 
   test('a first visit shows nothing as new; on return, others’ changes are listed and highlighted, mine are not', () => {
-    const doc = new Y.Doc()
+    const board = newBoard()
+    const doc = board.canvas
     createCard(doc, { id: 'card:old', kind: 'question', text: 'Old question', author: bea, anonymous: false, now: clock - 5000 })
-    const firstVisit = open(doc)
+    const firstVisit = open(board)
     expect(firstVisit.tracker.view.get().items).toEqual([])
     firstVisit.close()
 
     clock += 60_000
     createCard(doc, { id: 'card:new', kind: 'idea', text: 'New idea', author: bea, anonymous: false, now: clock })
-    addReply(doc, 'card:old', { author: bea, text: 'An answer', now: clock + 1 })
+    addReply(board.conversation, 'card:old', { author: bea, text: 'An answer', now: clock + 1 })
     createCard(doc, { id: 'card:mine', kind: 'idea', text: 'Mine', author: ada, anonymous: false, now: clock + 2 })
     clock += 60_000
-    const visit = open(doc)
+    const visit = open(board)
     const view = visit.tracker.view.get()
     expect(view.items.map((i) => [i.kind, i.targetId, i.change])).toEqual([
       ['card', 'card:new', 'added'],
@@ -172,15 +206,16 @@ describe('what’s new', () => {
   })
 
   test('walking marks items seen and focuses them; a reload keeps what was not seen', () => {
-    const doc = new Y.Doc()
-    open(doc).close()
+    const board = newBoard()
+    const doc = board.canvas
+    open(board).close()
     clock += 1000
     createCard(doc, { id: 'card:1', kind: 'idea', text: 'one', author: bea, anonymous: false, now: clock })
     createCard(doc, { id: 'card:2', kind: 'idea', text: 'two', author: bea, anonymous: false, now: clock + 1 })
     createCard(doc, { id: 'card:3', kind: 'idea', text: 'three', author: bea, anonymous: false, now: clock + 2 })
     clock += 1000
 
-    const visit = open(doc)
+    const visit = open(board)
     expect(visit.tracker.step(1)?.targetId).toBe('card:1')
     expect(useHighlightStore.getState().focused).toBe('card:1')
     expect(visit.tracker.step(1)?.targetId).toBe('card:2')
@@ -192,20 +227,21 @@ describe('what’s new', () => {
     visit.close()
 
     clock += 1000
-    const reload = open(doc)
+    const reload = open(board)
     expect(reload.tracker.view.get().items.map((i) => i.targetId)).toEqual(['card:3'])
     reload.close()
   })
 
   test('changes made while I watch are seen; made while the tab is hidden, or while I was away and synced late, are new', () => {
-    const doc = new Y.Doc()
-    open(doc).close()
+    const board = newBoard()
+    const doc = board.canvas
+    open(board).close()
     clock += 1000
     const madeWhileAway = new Y.Doc()
     createCard(madeWhileAway, { id: 'card:away', kind: 'idea', text: 'away', author: bea, anonymous: false, now: clock })
     clock += 1000
     const visibility = { visible: true }
-    const visit = open(doc, visibility)
+    const visit = open(board, visibility)
     clock += 1000
     createCard(doc, { id: 'card:watched', kind: 'concern', text: 'watched', author: bea, anonymous: false, now: clock })
     vi.advanceTimersByTime(PUBLISH_INTERVAL_MS)
@@ -222,17 +258,18 @@ describe('what’s new', () => {
     expect(useHighlightStore.getState().highlighted.size).toBe(0)
     visit.close()
     clock += 1000
-    const reload = open(doc)
+    const reload = open(board)
     expect(reload.tracker.view.get().items).toEqual([])
     reload.close()
   })
 
   test('a card edited by someone else after I saw it is new again', () => {
-    const doc = new Y.Doc()
-    open(doc).close()
+    const board = newBoard()
+    const doc = board.canvas
+    open(board).close()
     clock += 1000
     createCard(doc, { id: 'card:1', kind: 'idea', text: 'one', author: bea, anonymous: false, now: clock })
-    const visit = open(doc, { visible: false })
+    const visit = open(board, { visible: false })
     visit.tracker.markAllSeen()
     clock += 1000
     editCardText(doc, 'card:1', 'one, better', bea, clock)

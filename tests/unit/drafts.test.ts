@@ -36,10 +36,7 @@ describe('ready count', () => {
 
   test('a person with two tabs counts once, ready if either tab is', () => {
     const count = countReady(
-      states(
-        { presence: presence('ada'), role: 'member' },
-        { presence: presence('ada'), role: 'member', draftsReady: { roundId: 'r1', ready: true } },
-      ),
+      states({ presence: presence('ada'), role: 'member' }, { presence: presence('ada'), role: 'member', draftsReady: { roundId: 'r1', ready: true } }),
       'r1',
     )
     expect(count).toEqual({ ready: 1, total: 1 })
@@ -105,7 +102,20 @@ describe('anonymous drafts', () => {
   test('the author may change whether a draft goes out anonymously until it is revealed', () => {
     const doc = new Y.Doc()
     const author = { id: 'ada', name: 'Ada', color: '#f80' }
-    createDraft(doc, { id: 'd1', roundId: 'r1', kind: 'idea', text: 'buddy', anonymous: false, author, now: 1, parentId: 'page:page', x: 0, y: 0, w: 240, h: 160 })
+    createDraft(doc, {
+      id: 'd1',
+      roundId: 'r1',
+      kind: 'idea',
+      text: 'buddy',
+      anonymous: false,
+      author,
+      now: 1,
+      parentId: 'page:page',
+      x: 0,
+      y: 0,
+      w: 240,
+      h: 160,
+    })
     setDraftAnonymous(doc, 'd1', true)
     expect(listDrafts(doc)[0].anonymous).toBe(true)
     markDraftRevealed(doc, 'd1', 'card:1', 2)

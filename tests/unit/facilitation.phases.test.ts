@@ -3,6 +3,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
+import { readThinkAloneRound, markThinkAloneRevealed } from '../../shared/board/drafts'
 import { FACILITATION_MAP, readTimer, startTimer } from '../../shared/board/facilitation'
 import {
   PHASE_PRESETS,
@@ -43,6 +44,24 @@ describe('phases', () => {
     const copy = new Y.Doc()
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
     expect(readPhases(copy).map((phase) => phase.name)).toEqual(['Dot vote', 'Share'])
+  })
+
+  test('entering the Think alone phase opens a think-alone round, once; an edited Think alone still does', () => {
+    const doc = new Y.Doc()
+    addPhase(doc, phaseFromPreset('think-alone', 'a'))
+    addPhase(doc, phaseFromPreset('share', 'b'))
+    goToPhase(doc, 'b', 1)
+    expect(readThinkAloneRound(doc)).toBeNull()
+    goToPhase(doc, 'a', 2)
+    const round = readThinkAloneRound(doc)
+    expect(round).toMatchObject({ status: 'open', openedAt: 2 })
+    goToPhase(doc, 'a', 3)
+    expect(readThinkAloneRound(doc)).toEqual(round)
+    markThinkAloneRevealed(doc, 4)
+    updatePhase(doc, { ...readPhases(doc)[0], name: 'Quiet writing' })
+    goToPhase(doc, 'a', 5)
+    expect(readThinkAloneRound(doc)).toMatchObject({ status: 'open', openedAt: 5 })
+    expect(readThinkAloneRound(doc)?.roundId).not.toBe(round?.roundId)
   })
 
   test('moving through the phases sets the current one and stops the timer', () => {

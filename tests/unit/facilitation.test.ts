@@ -4,10 +4,10 @@
  */
 import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
+import { documentWrite, readBoardState } from '../../shared/board/boardRules'
 import {
   FACILITATION_MAP,
   membersMay,
-  membersMayChangeCanvas,
   readCurrentPhase,
   addTimerTime,
   isBoardLocked,
@@ -66,7 +66,7 @@ describe('what members may do in the current phase', () => {
   test('everything outside phases or in phases that do not say; only what the phase lists otherwise', () => {
     const doc = new Y.Doc()
     expect(membersMay(doc, 'add-cards')).toBe(true)
-    expect(membersMayChangeCanvas(doc)).toBe(true)
+    expect(documentWrite('member', 'canvas', readBoardState(doc)).allowed).toBe(true)
     const phases = new Y.Array<unknown>()
     doc.getMap(FACILITATION_MAP).set('phases', phases)
     phases.push([
@@ -80,10 +80,12 @@ describe('what members may do in the current phase', () => {
     doc.getMap(FACILITATION_MAP).set('currentPhaseId', 'vote')
     expect(readCurrentPhase(doc)?.memberActions).toEqual(['vote'])
     expect(membersMay(doc, 'add-cards')).toBe(false)
-    expect(membersMayChangeCanvas(doc)).toBe(false)
+    expect(documentWrite('member', 'canvas', readBoardState(doc)).allowed).toBe(false)
     doc.getMap(FACILITATION_MAP).set('currentPhaseId', 'share')
     expect(membersMay(doc, 'reply')).toBe(true)
     expect(membersMay(doc, 'add-cards')).toBe(false)
-    expect(membersMayChangeCanvas(doc)).toBe(true)
+    // Share: replies and reactions, but the canvas is read-only for members.
+    expect(documentWrite('member', 'canvas', readBoardState(doc)).allowed).toBe(false)
+    expect(documentWrite('member', 'conversation', readBoardState(doc)).allowed).toBe(true)
   })
 })

@@ -98,7 +98,9 @@ function drawArrow(editor: Editor, ends: { start?: TLShapeId; end?: TLShapeId })
   editor.createShape({ id: arrowId, type: 'arrow', x: 100, y: 60, props: { start: { x: 0, y: 0 }, end: { x: 500, y: 0 } } })
   const props = { normalizedAnchor: { x: 0.5, y: 0.5 }, isExact: false, isPrecise: false, snap: 'none' as const }
   editor.createBindings([
-    ...(ends.start ? [{ id: createBindingId(), type: 'arrow' as const, fromId: arrowId, toId: ends.start, props: { ...props, terminal: 'start' as const } }] : []),
+    ...(ends.start
+      ? [{ id: createBindingId(), type: 'arrow' as const, fromId: arrowId, toId: ends.start, props: { ...props, terminal: 'start' as const } }]
+      : []),
     ...(ends.end ? [{ id: createBindingId(), type: 'arrow' as const, fromId: arrowId, toId: ends.end, props: { ...props, terminal: 'end' as const } }] : []),
   ])
 }

@@ -18,12 +18,7 @@ import {
   type TLStore,
 } from 'tldraw'
 import { afterEach, describe, expect, test } from 'vitest'
-import {
-  Awareness,
-  applyAwarenessUpdate,
-  encodeAwarenessUpdate,
-  removeAwarenessStates,
-} from 'y-protocols/awareness'
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import { bindPresence, type PresenceBinding, type PresenceUser } from '../../client/board/presenceBinding'
 

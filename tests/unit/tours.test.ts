@@ -65,7 +65,7 @@ describe('tour model', () => {
   test('stops can be reordered and deleted; a moved stop keeps its id and note', () => {
     const doc = new Y.Doc()
     const id = createTour(doc, { title: 't', author: ada, now: 1 })
-    const [a, b, c] = ['A', 'B', 'C'].map((note) => addStop(doc, id, stop(note, ['shape:' + note]))!)
+    const [a, b, c] = ['A', 'B', 'C'].map((note) => addStop(doc, id, stop(note, [`shape:${note}`]))!)
     moveStop(doc, id, c, 0)
     expect(readTour(doc, id)!.stops.map((s) => s.note)).toEqual(['C', 'A', 'B'])
     moveStop(doc, id, c, 99)

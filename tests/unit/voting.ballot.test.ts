@@ -41,5 +41,4 @@ describe('ballot editing within the budget', () => {
     const full = { 'card-a': 3 }
     expect(addDot(removeDot(full, 'card-a'), 'card-c', round)).toEqual({ 'card-a': 2, 'card-c': 1 })
   })
-
 })

@@ -4,14 +4,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import type { VoteRound } from '../../shared/board/voting'
-import {
-  compareRounds,
-  describeDotsDelta,
-  describeMovement,
-  ordinal,
-  placesOf,
-  previousRoundFor,
-} from '../../client/voting/roundComparison'
+import { compareRounds, describeDotsDelta, describeMovement, ordinal, placesOf, previousRoundFor } from '../../client/voting/roundComparison'
 import { currentRound } from '../../client/voting/votingState'
 
 function round(number: number, results: Array<[string, number]> | null, cardIds = results?.map(([id]) => id) ?? ['a']): VoteRound {
@@ -47,8 +40,16 @@ describe('places', () => {
 })
 
 describe('comparing a round with the one before', () => {
-  const first = round(1, [['a', 4], ['b', 2], ['c', 0]])
-  const second = round(2, [['b', 5], ['a', 1], ['d', 0]])
+  const first = round(1, [
+    ['a', 4],
+    ['b', 2],
+    ['c', 0],
+  ])
+  const second = round(2, [
+    ['b', 5],
+    ['a', 1],
+    ['d', 0],
+  ])
 
   test('the earlier round is the latest closed one sharing a card', () => {
     const unrelated = round(3, [['x', 1]])
