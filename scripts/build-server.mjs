@@ -3,7 +3,7 @@
  * server/main.ts, the backup tools and the export command, with what they import from server/ and shared/ (tldraw's
  * schema packages included), into plain JavaScript in dist/server/. The runtime packages stay
  * external, so `npm ci --omit=dev` installs them. Beside the bundle go the files the server reads
- * at run time from its own folder: the update screen's worker and the SQL migrations.
+ * at run time from its own folder: the update screen's and the WAL checkpoint's workers and the SQL migrations.
  *
  * @example
  *   node scripts/build-server.mjs && node dist/server/main.js
@@ -39,6 +39,8 @@ await build({
 })
 // Found next to the bundle: new URL('./updateScreenWorker.mjs', import.meta.url) in updateScreen.ts.
 cpSync(join(ROOT, 'server', 'relay', 'updateScreenWorker.mjs'), join(OUT_DIR, 'updateScreenWorker.mjs'))
+// Found next to the bundle: new URL('./walCheckpointWorker.mjs', import.meta.url) in walCheckpointer.ts.
+cpSync(join(ROOT, 'server', 'storage', 'walCheckpointWorker.mjs'), join(OUT_DIR, 'walCheckpointWorker.mjs'))
 // Read from join(import.meta.dirname, 'fonts') in server/exchange/boardPicture.ts (tldraw's assets are a dev dependency).
 mkdirSync(join(OUT_DIR, 'fonts'), { recursive: true })
 for (const font of ['IBMPlexSans-Medium.woff2', 'IBMPlexSans-Bold.woff2']) {

@@ -8,7 +8,8 @@
  * every document ever stored; loadDocument verifies all of it and throws DamagedDocumentError
  * rather than answer a damaged document. Checksums cost no query: sequence numbers are allocated
  * here (one server per DATA_DIR, see dataDirectory.ts) and each document's last one is remembered.
- * The WAL is checkpointed and truncated after compaction and once the database sits idle.
+ * The WAL is checkpointed in a thread of its own (walCheckpointer.ts), never inside a commit on
+ * the event loop, and truncated after compaction and once the database sits idle.
  */
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
@@ -38,6 +39,7 @@ import { verifyDocument, type SnapshotRow, type UpdateRow } from './storedRows'
 import { StorageTrouble, type TroubleKind } from './storageTrouble'
 import { BOARD_ROLES, isBoardRole, type BoardRole } from '../../shared/board/roles'
 import { SqliteHistory } from './sqliteHistory'
+import { WalCheckpointer } from './walCheckpointer'
 
 export interface SqliteStorageOptions {
   /**
@@ -45,6 +47,12 @@ export interface SqliteStorageOptions {
    * @default 1000
    */
   idleCheckpointMs?: number
+  /**
+   * Checkpoints in a worker thread (see walCheckpointer.ts); false leaves them to SQLite's
+   * automatic checkpoint on this connection.
+   * @default true
+   */
+  checkpointInWorker?: boolean
 }
 
 /**
@@ -150,6 +158,7 @@ export class SqliteStorage implements Storage {
   private readonly trouble = new StorageTrouble()
   private readonly idleCheckpointMs: number
   private idleTimer: NodeJS.Timeout | null = null
+  private readonly checkpointer: WalCheckpointer | null = null
   private closed = false
   /** The next sequence number to hand out; read from the database on the first append. */
   private nextSeq: number | null = null
@@ -172,6 +181,9 @@ export class SqliteStorage implements Storage {
     } catch (error) {
       this.db.close()
       throw this.failure(error)
+    }
+    if (options.checkpointInWorker !== false && !this.db.memory) {
+      this.checkpointer = WalCheckpointer.start(this.db.name, this.db, { journalSizeLimit: JOURNAL_SIZE_LIMIT_BYTES })
     }
     this.statements = {
       insertBoard: this.db.prepare('INSERT INTO boards (id, title, problem, created_at) VALUES (@id, @title, @problem, @createdAt)'),
@@ -307,6 +319,11 @@ export class SqliteStorage implements Storage {
     )
   }
 
+  /** Whether the WAL is checkpointed by the worker thread (false: by SQLite, inside commits). */
+  get checkpointsInWorker(): boolean {
+    return this.checkpointer?.active ?? false
+  }
+
   async getBoard(id: string): Promise<BoardRecord | null> {
     const row = this.reading(() => this.statements.selectBoard.get(id))
     return row ? { id: row.id, title: row.title, problem: row.problem, createdAt: row.created_at } : null
@@ -362,7 +379,7 @@ export class SqliteStorage implements Storage {
       })(),
     )
     // The log just shrank: move the WAL into the database file and give its space back.
-    this.checkpoint()
+    this.truncateWal()
   }
 
   /**
@@ -577,6 +594,8 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     this.closed = true
     if (this.idleTimer) clearTimeout(this.idleTimer)
+    // The worker's connection goes first, so that closing the last one checkpoints and removes the WAL.
+    await this.checkpointer?.close()
     this.db.close()
   }
 
@@ -589,6 +608,7 @@ export class SqliteStorage implements Storage {
     } catch (error) {
       throw this.failure(error)
     } finally {
+      this.checkpointer?.wrote()
       this.scheduleIdleCheckpoint()
     }
   }
@@ -614,7 +634,20 @@ export class SqliteStorage implements Storage {
     return new StorageError(messageOf(error), code, { cause: error })
   }
 
-  /** Moves the WAL into the database file and truncates it; a checkpoint that readers hold up does what it can. */
+  /**
+   * Moves the WAL into the database file and truncates it: in the checkpoint worker when it runs
+   * (the event loop goes on meanwhile), else here.
+   */
+  private truncateWal(): void {
+    if (this.closed) return
+    if (this.checkpointer?.active) {
+      void this.checkpointer.truncate().catch(() => undefined)
+      return
+    }
+    this.checkpoint()
+  }
+
+  /** Moves the WAL into the database file and truncates it, here; a checkpoint that readers hold up does what it can. */
   private checkpoint(): void {
     if (this.closed) return
     try {
@@ -630,7 +663,7 @@ export class SqliteStorage implements Storage {
       this.idleTimer.refresh()
       return
     }
-    this.idleTimer = setTimeout(() => this.checkpoint(), this.idleCheckpointMs)
+    this.idleTimer = setTimeout(() => this.truncateWal(), this.idleCheckpointMs)
     this.idleTimer.unref()
   }
 }

@@ -2,12 +2,14 @@
  * The SQLite backend never answers a damaged document: on a real file, rows are changed behind its
  * back with SQL (a flipped byte, a row moved to another document or renumbered, a row or snapshot
  * deleted) and loadDocument must throw DamagedDocumentError naming the document, while the other
- * documents load as stored. Also: the WAL file stays small after a write burst.
+ * documents load as stored. Also: the WAL file stays small after a write burst, and while writes
+ * never pause, with the checkpoints made by the checkpoint worker.
  */
 import { afterEach, describe, expect, test } from 'vitest'
 import Database from 'better-sqlite3'
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import * as Y from 'yjs'
 import { SqliteStorage } from '../../server/storage/sqliteStorage'
 import { DamagedDocumentError } from '../../server/storage/storage'
@@ -194,8 +196,44 @@ describe('the WAL file stays small', () => {
     const last = await burst(storage, 'burst')
     expect(walBytes(file)).toBeGreaterThan(1024 * 1024)
     await storage.compactDocument('burst', update('compacted'), last)
-    expect(walBytes(file)).toBe(0)
+    await waitFor(() => walBytes(file) === 0, 10_000, 'the WAL to be truncated after compaction')
     expect(await storage.loadDocument('burst')).toMatchObject({ snapshot: update('compacted'), updates: [] })
+  })
+
+  test('while writes never pause, the checkpoint worker keeps the WAL small (the writing connection has its automatic checkpoint off)', async () => {
+    const file = databaseFile()
+    const storage = openStorage(file, { idleCheckpointMs: 60_000 })
+    // A second connection sees what the writing one does; its own automatic checkpoint is off.
+    const observer = new Database(file)
+    open.push(observer)
+    const payload = new Uint8Array(4096).fill(9)
+    let largest = 0
+    // 48 MiB of commits, one per event-loop turn as the relay makes them: SQLite's automatic
+    // checkpoint is off on the writing connection, so without the worker the WAL would hold all of it.
+    for (let i = 0; i < 12_000; i++) {
+      await storage.appendUpdates('steady', [payload])
+      if (i % 500 === 0) largest = Math.max(largest, walBytes(file))
+      await nextTurn()
+    }
+    console.log(`[storage.integrity] 12,000 commits of 4 KiB, one per turn: the WAL file peaked at ${(largest / 2 ** 20).toFixed(1)} MiB`)
+    expect(largest).toBeLessThan(24 * 2 ** 20)
+    expect((await storage.loadDocument('steady')).updates).toHaveLength(12_000)
+    expect(observer.pragma('integrity_check', { simple: true })).toBe('ok')
+    expect(storage.checkpointsInWorker).toBe(true)
+  })
+
+  test('without the worker, SQLite checkpoints on the writing connection as before', async () => {
+    const file = databaseFile()
+    const storage = openStorage(file, { idleCheckpointMs: 60_000, checkpointInWorker: false })
+    const payload = new Uint8Array(2048).fill(5)
+    let largest = 0
+    for (let i = 0; i < 6000; i++) {
+      await storage.appendUpdates('steady', [payload])
+      if (i % 500 === 0) largest = Math.max(largest, walBytes(file))
+    }
+    expect(largest).toBeLessThan(8 * 2 ** 20)
+    expect((await storage.loadDocument('steady')).updates).toHaveLength(6000)
+    expect(storage.checkpointsInWorker).toBe(false)
   })
 
   test('after a write burst, a moment without writes checkpoints and truncates the WAL', async () => {
