@@ -6,7 +6,9 @@ export default defineConfig({
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     environment: 'node',
     globalSetup: ['tests/setup/buildClient.ts'],
-    testTimeout: 30_000,
+    // A backstop, not a measure: tests wait on conditions with timeouts of their own. Browser and
+    // process tests that take 10-15 s on a quiet 2-core machine take twice that on a busy one.
+    testTimeout: 90_000,
     hookTimeout: 180_000,
     // One file at a time: the relay and browser tests measure latencies that a second file
     // running beside them on a 2-core machine would distort.

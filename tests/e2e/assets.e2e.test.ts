@@ -134,7 +134,8 @@ describe.skipIf(!available)('a board whose files are full', () => {
     await dropImage(page, '#10b981')
     await expect.poll(() => imageSrcs(page), { timeout: 60_000 }).toHaveLength(1)
     await dropImage(page, '#f59e0b').catch(() => undefined)
-    await page.getByText("This board's files are full").waitFor({ timeout: 60_000 })
+    // The toast's title: while it is announced, an aria-live region briefly holds the same words.
+    await page.locator('.tlui-toast__title').filter({ hasText: "This board's files are full" }).waitFor({ timeout: 60_000 })
     await page
       .locator('.tlui-toast__description')
       .filter({ hasText: /may add up to 500 bytes\. A facilitator can remove the files no longer on the board\./ })
