@@ -9,7 +9,8 @@
  * rather than answer a damaged document. Checksums cost no query: sequence numbers are allocated
  * here (one server per DATA_DIR, see dataDirectory.ts) and each document's last one is remembered.
  * The WAL is checkpointed in a thread of its own (walCheckpointer.ts), never inside a commit on
- * the event loop, and truncated after compaction and once the database sits idle.
+ * the event loop, and truncated once the database sits idle (without the worker, also right
+ * after compaction).
  */
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
@@ -378,8 +379,10 @@ export class SqliteStorage implements Storage {
         this.statements.registerDocument.run(docName)
       })(),
     )
-    // The log just shrank: move the WAL into the database file and give its space back.
-    this.truncateWal()
+    // The log just shrank: move the WAL into the database file and give its space back. The
+    // checkpoint worker moves it meanwhile (the commit above told it to); the file is truncated
+    // once the database sits idle, as a truncation here would stall the event loop.
+    if (!this.checkpointer?.active) this.checkpoint()
   }
 
   /**
@@ -634,19 +637,6 @@ export class SqliteStorage implements Storage {
     return new StorageError(messageOf(error), code, { cause: error })
   }
 
-  /**
-   * Moves the WAL into the database file and truncates it: in the checkpoint worker when it runs
-   * (the event loop goes on meanwhile), else here.
-   */
-  private truncateWal(): void {
-    if (this.closed) return
-    if (this.checkpointer?.active) {
-      void this.checkpointer.truncate().catch(() => undefined)
-      return
-    }
-    this.checkpoint()
-  }
-
   /** Moves the WAL into the database file and truncates it, here; a checkpoint that readers hold up does what it can. */
   private checkpoint(): void {
     if (this.closed) return
@@ -663,7 +653,7 @@ export class SqliteStorage implements Storage {
       this.idleTimer.refresh()
       return
     }
-    this.idleTimer = setTimeout(() => this.truncateWal(), this.idleCheckpointMs)
+    this.idleTimer = setTimeout(() => this.checkpoint(), this.idleCheckpointMs)
     this.idleTimer.unref()
   }
 }

@@ -4,7 +4,10 @@
  * file. Copying the WAL's pages and syncing the database file costs this thread, not the relay's
  * event loop; in WAL mode a checkpoint and the main connection's writes run side by side.
  *
- * Messages in: { id, mode: 'PASSIVE' | 'TRUNCATE' } and { close: true }. Messages out:
+ * Only passive checkpoints: they never take the write lock, so they never hold up the main
+ * connection's commits.
+ *
+ * Messages in: { id } (a checkpoint) and { close: true }. Messages out:
  * { ready: true } once the file is open, { id, ok: true, busy, log, checkpointed } for each
  * checkpoint, { id, ok: false, code, error } when one failed.
  */
@@ -14,7 +17,7 @@ import Database from 'better-sqlite3'
 const db = new Database(workerData.filename, { fileMustExist: true })
 // A checkpoint syncs the database file before it lets the WAL be reused.
 db.pragma('synchronous = FULL')
-// Waiting for the main connection's commit happens here, never in the relay's thread.
+// A passive checkpoint waits for nobody; the timeout is for opening the file.
 db.pragma('busy_timeout = 2000')
 db.pragma(`journal_size_limit = ${workerData.journalSizeLimit}`)
 parentPort.postMessage({ ready: true })
@@ -26,7 +29,7 @@ parentPort.on('message', (message) => {
     return
   }
   try {
-    const [row] = db.pragma(`wal_checkpoint(${message.mode === 'TRUNCATE' ? 'TRUNCATE' : 'PASSIVE'})`)
+    const [row] = db.pragma('wal_checkpoint(PASSIVE)')
     parentPort.postMessage({ id: message.id, ok: true, busy: row.busy, log: row.log, checkpointed: row.checkpointed })
   } catch (error) {
     parentPort.postMessage({ id: message.id, ok: false, code: error?.code ?? null, error: String(error?.message ?? error) })

@@ -6,16 +6,17 @@
  * every ten seconds: with ten crowded boards, a stall of the relay every second.
  *
  * The main connection turns its automatic checkpoint off and tells the checkpointer of each
- * write; the worker runs a passive checkpoint (which never blocks a writer) at most once per
- * `intervalMs` while writes come in, and truncates the WAL once a passive one has moved all of
- * it. Should the worker fail, the main connection gets its automatic checkpoint back: slower,
- * never unsafe. Durability is unchanged: commits are synced to the WAL by the main connection
- * (synchronous=FULL), whatever the checkpoint does.
+ * write; the worker runs a passive checkpoint at most once per `intervalMs` while writes come in.
+ * Only passive ones: they never take the write lock, so the main connection's commits never wait
+ * for the worker (a truncating checkpoint would block them, and one that outwaited their busy
+ * timeout would fail a commit). Truncating the WAL file stays with the main connection, once the
+ * database sits idle (SqliteStorage). Should the worker fail, the main connection gets its
+ * automatic checkpoint back: slower, never unsafe. Durability is unchanged: commits are synced to
+ * the WAL by the main connection (synchronous=FULL), whatever the checkpoint does.
  *
  * @example
  *   const checkpointer = WalCheckpointer.start(file, db, { journalSizeLimit: 4 << 20 })
  *   db.prepare('INSERT …').run(…); checkpointer.wrote()
- *   await checkpointer.truncate()
  *   await checkpointer.close()
  */
 import { Worker } from 'node:worker_threads'
@@ -48,8 +49,6 @@ interface CheckpointOutcome {
   log: number
   checkpointed: number
 }
-
-type Mode = 'PASSIVE' | 'TRUNCATE'
 
 interface Reply {
   id: number
@@ -118,22 +117,9 @@ export class WalCheckpointer {
     if (this.timer) return
     this.timer = setTimeout(() => {
       this.timer = null
-      void this.checkpoint('PASSIVE').catch(() => undefined)
+      void this.checkpoint().catch(() => undefined)
     }, this.intervalMs)
     this.timer.unref()
-  }
-
-  /**
-   * Moves the whole WAL into the database file and truncates it, without holding up the main
-   * connection's writes for the copy: a passive checkpoint first, the truncation only once that
-   * moved everything (then it has nothing left to copy). Resolves whether the WAL is empty now.
-   */
-  async truncate(): Promise<boolean> {
-    if (!this.active) return false
-    const passive = await this.checkpoint('PASSIVE')
-    if (passive.checkpointed < passive.log) return false
-    const truncated = await this.checkpoint('TRUNCATE')
-    return truncated.log === 0
   }
 
   /** Stops the worker after the checkpoint it is running; the main connection checkpoints on close. */
@@ -151,7 +137,7 @@ export class WalCheckpointer {
     await exited
   }
 
-  private checkpoint(mode: Mode): Promise<CheckpointOutcome> {
+  private checkpoint(): Promise<CheckpointOutcome> {
     const run = this.running
       .catch(() => undefined)
       .then(
@@ -163,7 +149,7 @@ export class WalCheckpointer {
             }
             const id = this.nextId++
             this.waiting.set(id, { resolve, reject })
-            this.worker.postMessage({ id, mode })
+            this.worker.postMessage({ id })
           }),
       )
     this.running = run
