@@ -55,6 +55,11 @@ export function localUpdates(batch: PendingUpdate[]): Uint8Array[] {
  */
 const MIN_COMPACTION_INTERVAL_MS = 10_000
 
+/** A state vector that lists no client: its asker holds nothing of the document. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.length === 1 && stateVector[0] === 0
+}
+
 export type StorageFailureHandler = (document: BoardDocument, error: unknown) => void
 
 export class BoardDocument {
@@ -77,6 +82,12 @@ export class BoardDocument {
   private retainers = 0
   /** When the log was last compacted while loaded; a busy board compacts at most this often. */
   private compactedAt = Number.NEGATIVE_INFINITY
+  /**
+   * The stored snapshot this document was loaded from, while nothing has changed it since: the
+   * whole document as stored, already encoded, for a client that has nothing yet (a cold load
+   * then costs the server no encoding of the board). Dropped at the first change.
+   */
+  private loadedSnapshot: Uint8Array | null = null
 
   private constructor(
     readonly name: string,
@@ -92,6 +103,7 @@ export class BoardDocument {
     this.awareness = new Awareness(this.doc)
     this.awareness.setLocalState(null)
     this.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+      this.loadedSnapshot = null
       const peer = this.peers.has(origin as DocumentPeer) ? (origin as DocumentPeer) : null
       this.pending.push({ update, origin: peer, remote: origin === REMOTE_ORIGIN, before: transaction.beforeState })
       this.scheduleFlush()
@@ -124,6 +136,8 @@ export class BoardDocument {
     }, document)
     // What was just loaded is already stored.
     document.pending = []
+    // A document stored as one snapshot (every unloaded one is compacted) is its own encoding.
+    if (stored.snapshot && stored.updates.length === 0) document.loadedSnapshot = stored.snapshot
     context.history?.documentLoaded(document)
     return document
   }
@@ -264,6 +278,8 @@ export class BoardDocument {
    * dependencies, which were never stored nor relayed, so they are left out.
    */
   private encodeStoredState(stateVector?: Uint8Array): Uint8Array {
+    // Nothing changed since the load, and the asker has nothing: what was loaded is the answer.
+    if (this.loadedSnapshot && (!stateVector || isEmptyStateVector(stateVector))) return this.loadedSnapshot
     const store = this.doc.store
     const { pendingStructs, pendingDs } = store
     store.pendingStructs = null
