@@ -88,6 +88,8 @@ export class BoardDocument {
    * then costs the server no encoding of the board). Dropped at the first change.
    */
   private loadedSnapshot: Uint8Array | null = null
+  /** The state vector of what was loaded from storage (before any hook or client changed it). */
+  stateVectorAtLoad: Uint8Array = new Uint8Array([0])
 
   private constructor(
     readonly name: string,
@@ -122,10 +124,18 @@ export class BoardDocument {
     log: Logger,
     onIdle: (document: BoardDocument) => void,
     onStorageFailure: StorageFailureHandler,
+    /**
+     * Told of a document stored as one snapshot, read and verified, before it is applied here;
+     * when it sent those bytes to someone it returns a promise, and the apply (which holds the
+     * event loop) waits for it.
+     */
+    onStoredSnapshot?: (snapshot: Uint8Array) => Promise<void> | null,
   ): Promise<BoardDocument> {
     const endTimer = context.metrics.storageLoadSeconds.startTimer()
     const stored = await storage.loadDocument(name)
     endTimer()
+    const sent = stored.snapshot && stored.updates.length === 0 ? onStoredSnapshot?.(stored.snapshot) : null
+    if (sent) await sent
     const document = new BoardDocument(name, storage, context, log, onIdle, onStorageFailure, {
       lastSeq: stored.lastSeq,
       updateCount: stored.updates.length,
@@ -136,6 +146,7 @@ export class BoardDocument {
     }, document)
     // What was just loaded is already stored.
     document.pending = []
+    document.stateVectorAtLoad = Y.encodeStateVector(document.doc)
     // A document stored as one snapshot (every unloaded one is compacted) is its own encoding.
     if (stored.snapshot && stored.updates.length === 0) document.loadedSnapshot = stored.snapshot
     context.history?.documentLoaded(document)

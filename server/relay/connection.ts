@@ -31,9 +31,17 @@ import type { RelaySocket } from './socket'
 import { TokenBucket } from './tokenBucket'
 import type { ScreenVerdict } from './updateScreen'
 import { updateShape } from './updateShape'
-import { decodeAwarenessUpdate, decodeClientMessage, encodePermissionDenied, isEmptyUpdate } from './protocol'
+import { decodeAwarenessUpdate, decodeClientMessage, encodePermissionDenied, encodeSyncStep2, isEmptyUpdate } from './protocol'
 
 export type ConnectionState = 'admitting' | 'open' | 'closed'
+
+/** How long a board's load waits for an answer sent before opening to leave (answerBeforeOpen). */
+const EARLY_ANSWER_WAIT_MS = 250
+
+/** A state vector that lists no client: its sender holds nothing of the document. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.length === 1 && stateVector[0] === 0
+}
 
 /** How often a connection that fell behind is checked for having read what was queued. */
 const BEHIND_POLL_MS = 25
@@ -57,6 +65,15 @@ export class RelayConnection implements DocumentPeer {
   private updateChain: Promise<void> = Promise.resolve()
   /** Set on shutdown: frames are no longer read, updates already received are still applied. */
   private draining = false
+  /**
+   * Bytes of the answer sent before the connection opened (answerBeforeOpen) that may still be
+   * queued: the server chose to send them, so they do not count as a client that does not read.
+   */
+  private earlyAnswerBytes = 0
+  /** The client's first sync step 1 was answered with the stored snapshot before opening. */
+  private answeredBeforeOpen = false
+  /** Told when the client sends its first frame while admitting, or the connection closes. */
+  private firstFrameWaiters: Array<() => void> = []
   /** Set while the connection is behind (relayed frames skipped): see fallBehind. */
   private behind: { at: number; since: ReadonlyMap<number, number> | null; stopWatching: () => void } | null = null
 
@@ -95,6 +112,7 @@ export class RelayConnection implements DocumentPeer {
         return
       }
       this.queued.push(frame)
+      this.wakeFirstFrameWaiters()
       return
     }
     this.handleFrame(frame)
@@ -122,14 +140,83 @@ export class RelayConnection implements DocumentPeer {
     return this.session
   }
 
+  /**
+   * Resolves once the client has sent something while admitting (the stock client's sync step 1
+   * comes right after the socket opens), once the connection is no longer admitting, or after
+   * `ms` at most: a board about to be loaded can then answer a fresh client before it is applied
+   * (answerBeforeOpen).
+   */
+  firstFrameOrAfter(ms: number): Promise<void> {
+    if (this.queued.length > 0 || this.state !== 'admitting') return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      this.firstFrameWaiters.push(done)
+    })
+  }
+
+  private wakeFirstFrameWaiters(): void {
+    for (const wake of this.firstFrameWaiters.splice(0)) wake()
+  }
+
+  /**
+   * The document this connection waits for is being loaded and is stored as one snapshot (`stored`,
+   * read and verified, not yet applied). If the client asked for everything (sync step 1 with an
+   * empty state vector, as a fresh client does on open), it is answered with those stored bytes
+   * now, so that it applies the board while the server does; what came after the snapshot is
+   * sent once the connection opens. Returns null when it did not answer, else a promise that
+   * resolves once the answer has left (at most EARLY_ANSWER_WAIT_MS): applying the board holds
+   * the event loop, and what is still queued then would wait for it.
+   */
+  answerBeforeOpen(snapshot: Uint8Array): Promise<void> | null {
+    if (this.state !== 'admitting') return null
+    const index = this.queued.findIndex((frame) => {
+      const decoded = decodeClientMessage(frame)
+      return decoded.ok && decoded.message.kind === 'syncStep1'
+    })
+    if (index === -1) return null
+    const first = decodeClientMessage(this.queued[index])
+    if (!first.ok || first.message.kind !== 'syncStep1' || !isEmptyStateVector(first.message.stateVector)) return null
+    // Answered now; what came after the snapshot is sent once the connection opens.
+    this.queued.splice(index, 1)
+    this.answeredBeforeOpen = true
+    const answer = encodeSyncStep2(snapshot)
+    this.send(answer)
+    this.earlyAnswerBytes = answer.length
+    return this.sentOrAfter(EARLY_ANSWER_WAIT_MS)
+  }
+
+  /** Resolves once nothing is queued for the client any more (or it closed), or after `ms`. */
+  private sentOrAfter(ms: number): Promise<void> {
+    const started = performance.now()
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.state === 'closed' || this.socket.bufferedAmount === 0 || performance.now() - started >= ms) resolve()
+        else setTimeout(check, 2)
+      }
+      setImmediate(check)
+    })
+  }
+
   /** Admission succeeded: join the document and handle what the client sent meanwhile. */
   open(document: BoardDocument, session: ConnectionSession): void {
     if (this.state !== 'admitting') return
     this.state = 'open'
+    this.wakeFirstFrameWaiters()
     this.document = document
     this.session = session
     this.stopWatchingWrite = session.onWriteChange(() => this.writeMayHaveChanged())
     document.addPeer(this)
+    if (this.answeredBeforeOpen) {
+      // The client has the snapshot the document was loaded from: the rest of its first question.
+      document.answerSyncStep1(this, document.stateVectorAtLoad).catch((error: unknown) => {
+        this.log.error({ err: error }, 'sync step 1 failed')
+        this.close(CloseCode.internalError, 'could not answer sync')
+      })
+    }
     const queued = this.queued
     this.queued = []
     for (const frame of queued) {
@@ -157,7 +244,9 @@ export class RelayConnection implements DocumentPeer {
   send(frame: Uint8Array): void {
     if (this.state === 'closed') return
     // Answers and requests are never skipped; a client that asks and does not read is stopped.
-    if (this.socket.bufferedAmount > 2 * this.context.limits.maxBufferedBytes) {
+    const buffered = this.socket.bufferedAmount
+    if (buffered < this.earlyAnswerBytes) this.earlyAnswerBytes = 0
+    if (buffered - this.earlyAnswerBytes > 2 * this.context.limits.maxBufferedBytes) {
       this.close(CloseCode.slowConsumer, 'too far behind; reconnect to resync')
       return
     }
@@ -229,6 +318,7 @@ export class RelayConnection implements DocumentPeer {
     if (this.state === 'closed') return
     this.state = 'closed'
     this.queued = []
+    this.wakeFirstFrameWaiters()
     this.behind?.stopWatching()
     this.behind = null
     this.context.screen.cancel(this)

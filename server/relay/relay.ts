@@ -24,6 +24,13 @@ export interface RelayStats {
 /** Why an upgrade is refused before a connection is made. */
 export type UpgradeRefusal = 'too-many-from-address' | 'too-many-with-token' | 'too-many-connections' | 'too-many-pending' | 'shutting-down'
 
+/**
+ * How long admission waits for a client's first message before loading a board that is not in
+ * memory: the stock client sends its sync step 1 as soon as the socket opens, and a client that
+ * holds nothing can then be answered from storage while the server loads the board.
+ */
+const FIRST_FRAME_WAIT_MS = 50
+
 /** Counts by key, forgetting keys that reach zero. */
 class Tally {
   private readonly counts = new Map<string, number>()
@@ -140,9 +147,12 @@ export class Relay {
     const { session } = authentication
     connection.log = connection.log.child({ boardId: session.boardId, doc: session.docKind })
     const log = connection.log
+    // A board not in memory: a fresh client may get its stored snapshot while the server loads
+    // it, once the client has asked (its sync step 1 follows the socket's opening at once).
+    if (!this.loaded.has(request.docName)) await connection.firstFrameOrAfter(FIRST_FRAME_WAIT_MS)
     let document: BoardDocument
     try {
-      document = await this.openDocument(request.docName)
+      document = await this.openDocument(request.docName, (snapshot) => connection.answerBeforeOpen(snapshot))
     } catch (error) {
       session.dispose()
       if (error instanceof DamagedDocumentError) {
@@ -231,7 +241,8 @@ export class Relay {
     }
   }
 
-  private async openDocument(name: string): Promise<BoardDocument> {
+  /** `onStoredSnapshot` is told of the stored snapshot if this call is the one that loads the document. */
+  private async openDocument(name: string, onStoredSnapshot?: (snapshot: Uint8Array) => Promise<void> | null): Promise<BoardDocument> {
     for (;;) {
       const unloading = this.unloading.get(name)
       if (unloading) {
@@ -248,6 +259,7 @@ export class Relay {
           log,
           (document) => this.unloadDocument(document),
           (document, error) => this.handleStorageFailure(document, error),
+          onStoredSnapshot,
         ).then(async (document) => {
           // Held while the hook runs, so that what it opens meanwhile cannot unload this one.
           document.retain()

@@ -1,8 +1,10 @@
 /**
  * A board nobody has open is stored as one snapshot (unloading compacts it). The first client to
- * open it again, holding nothing, is answered with those stored bytes as they were loaded — the
- * server does not encode the whole board again — and only until something changes the board:
- * from the first change on, every answer is the document as it is now. In-process
+ * open it again, holding nothing, is answered with those stored bytes while the server is still
+ * loading them (it applies the board while the server does), then with what came after the
+ * snapshot once its connection opens; the loaded snapshot answers clients that hold nothing only
+ * until something changes the board: from the first change on, every answer is the document as
+ * it is now. In-process
  * (tests/helpers/relayHarness.ts), with the idle unload driven by the harness clock.
  */
 import { afterEach, expect, test } from 'vitest'
@@ -21,6 +23,16 @@ afterEach(async () => {
 })
 
 const notes = (peer: TestPeer) => peer.doc.getMap<string>('notes')
+
+/** Which sync message each frame the server sent this peer was, in order. */
+function syncKinds(peer: TestPeer): string[] {
+  return peer.frames.flatMap((frame) => {
+    const decoder = decoding.createDecoder(frame)
+    if (decoding.readVarUint(decoder) !== MessageType.sync) return []
+    const kind = decoding.readVarUint(decoder)
+    return [kind === syncProtocol.messageYjsSyncStep1 ? 'step1' : kind === syncProtocol.messageYjsSyncStep2 ? 'step2' : 'update']
+  })
+}
 
 /** The update of the first sync step 2 the server sent this peer. */
 function firstSyncAnswer(peer: TestPeer): Uint8Array {
@@ -63,6 +75,10 @@ test('a client holding nothing gets the stored snapshot as loaded; after a chang
   await until(() => cleo.synced, 'Cleo to sync')
   expect(notes(cleo).get('first')).toBe('written before the board was unloaded')
   expect(Buffer.from(firstSyncAnswer(cleo)).equals(Buffer.from(snapshot!))).toBe(true)
+  // Answered while the server was still loading the board: before its own sync step 1, which it
+  // sends once the connection opens; then, for what came after the snapshot, a second answer.
+  await until(() => syncKinds(cleo).length >= 3, "the server's own sync step 1 and its second answer")
+  expect(syncKinds(cleo).slice(0, 3)).toEqual(['step2', 'step1', 'step2'])
 
   // Once the board changed, the loaded snapshot is no answer any more.
   notes(cleo).set('second', 'written after the load')
@@ -70,6 +86,9 @@ test('a client holding nothing gets the stored snapshot as loaded; after a chang
   await until(() => notes(sentinel).get('second') !== undefined, 'the second note to be stored and relayed')
   const dan = h.connect(board.id, board.tokens.member)
   await until(() => dan.synced, 'Dan to sync')
+  // The board is in memory now: Dan is answered once his connection is open.
+  await until(() => syncKinds(dan).length >= 2, "the server's sync step 1 and its answer")
+  expect(syncKinds(dan).slice(0, 2)).toEqual(['step1', 'step2'])
   expect(notes(dan).toJSON()).toEqual({ first: 'written before the board was unloaded', second: 'written after the load' })
   expect(Y.equalSnapshots(Y.snapshot(dan.doc), Y.snapshot(cleo.doc))).toBe(true)
 
