@@ -163,8 +163,8 @@ export class RelayConnection implements DocumentPeer {
   }
 
   /**
-   * The document this connection waits for is being loaded and is stored as one snapshot (`stored`,
-   * read and verified, not yet applied). If the client asked for everything (sync step 1 with an
+   * The document this connection waits for is being loaded and is stored as one snapshot
+   * (`snapshot`, read and verified, not yet applied). If the client asked for everything (sync step 1 with an
    * empty state vector, as a fresh client does on open), it is answered with those stored bytes
    * now, so that it applies the board while the server does; what came after the snapshot is
    * sent once the connection opens. Returns null when it did not answer, else a promise that
@@ -177,9 +177,8 @@ export class RelayConnection implements DocumentPeer {
       const decoded = decodeClientMessage(frame)
       return decoded.ok && decoded.message.kind === 'syncStep1'
     })
-    if (index === -1) return null
-    const first = decodeClientMessage(this.queued[index])
-    if (!first.ok || first.message.kind !== 'syncStep1' || !isEmptyStateVector(first.message.stateVector)) return null
+    const first = index === -1 ? null : decodeClientMessage(this.queued[index])
+    if (!first?.ok || first.message.kind !== 'syncStep1' || !isEmptyStateVector(first.message.stateVector)) return null
     // Answered now; what came after the snapshot is sent once the connection opens.
     this.queued.splice(index, 1)
     this.answeredBeforeOpen = true

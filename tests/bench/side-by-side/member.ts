@@ -55,6 +55,8 @@ export class RawMember {
   readonly synced: Promise<void>
   /** The last sync step 2 the server sent (the board's state when this member asked). */
   lastStep2: Uint8Array | null = null
+  /** Every sync step 2 received, in order (a server may answer in parts, e.g. stored bytes first). */
+  readonly step2s: Uint8Array[] = []
   permissionDenied: string | null = null
   private readonly ws: WebSocket
   private readonly records: Y.Map<unknown>
@@ -166,6 +168,7 @@ export class RawMember {
         return
       case SYNC_STEP2:
         this.lastStep2 = decoding.readVarUint8Array(decoder)
+        this.step2s.push(this.lastStep2)
         if (!this.isSynced) {
           this.isSynced = true
           this.markSynced()
