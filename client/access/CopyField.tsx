@@ -11,11 +11,14 @@ export interface CopyFieldProps {
   readonly testId: string
 }
 
-export function CopyField({ label, hint, value, testId }: CopyFieldProps) {
+/**
+ * Copying a read-only field's text: to the clipboard, or, without clipboard access (an insecure
+ * origin, a denied permission), by selecting it for Ctrl+C. `status` is the line a screen reader
+ * hears for it.
+ */
+export function useCopyText(value: string, label: string) {
   const inputRef = useRef<HTMLInputElement>(null)
   const [copyState, setCopyState] = useState<'idle' | 'copied' | 'selected'>('idle')
-  const inputId = useId()
-  const hintId = useId()
 
   useEffect(() => {
     if (copyState === 'idle') return
@@ -33,6 +36,15 @@ export function CopyField({ label, hint, value, testId }: CopyFieldProps) {
       setCopyState('selected')
     }
   }
+
+  const status = copyState === 'copied' ? `${label} copied` : copyState === 'selected' ? `${label} selected; press Control C to copy` : ''
+  return { inputRef, copied: copyState === 'copied', copy, status }
+}
+
+export function CopyField({ label, hint, value, testId }: CopyFieldProps) {
+  const { inputRef, copied, copy, status } = useCopyText(value, label)
+  const inputId = useId()
+  const hintId = useId()
 
   return (
     <div className="tt-copy-field">
@@ -55,11 +67,11 @@ export function CopyField({ label, hint, value, testId }: CopyFieldProps) {
           data-testid={testId}
         />
         <button type="button" className="tt-button tt-button--secondary" onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
-          {copyState === 'copied' ? 'Copied' : 'Copy'}
+          {copied ? 'Copied' : 'Copy'}
         </button>
       </div>
       <span className="tt-visually-hidden" role="status">
-        {copyState === 'copied' ? `${label} copied` : copyState === 'selected' ? `${label} selected; press Control C to copy` : ''}
+        {status}
       </span>
     </div>
   )

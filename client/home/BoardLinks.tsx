@@ -2,10 +2,11 @@
  * The three links of a new board, one per role, each with a copy button and a line on what the
  * role can do, and a button to open the board as its facilitator.
  */
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
 import type { BoardRole } from '../../shared/board/roles'
 import type { BoardLinks as BoardLinksValue } from '../api/boardsApi'
 import { navigate } from '../app/navigation'
+import { useCopyText } from '../access/CopyField'
 
 const ROLE_LINKS: ReadonlyArray<{ role: BoardRole; label: string; description: string }> = [
   {
@@ -61,28 +62,9 @@ export function BoardLinks({ title, links, onStartOver }: BoardLinksProps) {
 }
 
 function CopyableLink({ role, label, description, url }: { role: BoardRole; label: string; description: string; url: string }) {
-  const inputRef = useRef<HTMLInputElement>(null)
-  const [copyState, setCopyState] = useState<'idle' | 'copied' | 'selected'>('idle')
+  const { inputRef, copied, copy, status } = useCopyText(url, label)
   const inputId = `tt-board-link-${role}`
   const descriptionId = `${inputId}-description`
-
-  useEffect(() => {
-    if (copyState === 'idle') return
-    const timeout = window.setTimeout(() => setCopyState('idle'), 2500)
-    return () => window.clearTimeout(timeout)
-  }, [copyState])
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(url)
-      setCopyState('copied')
-    } catch {
-      // No clipboard access (insecure origin, denied permission): select the text for Ctrl+C.
-      inputRef.current?.focus()
-      inputRef.current?.select()
-      setCopyState('selected')
-    }
-  }
 
   return (
     <div className="tt-board-link" data-role={role}>
@@ -111,11 +93,11 @@ function CopyableLink({ role, label, description, url }: { role: BoardRole; labe
           aria-label={`Copy ${label.toLowerCase()}`}
           data-testid={`copy-link-${role}`}
         >
-          {copyState === 'copied' ? 'Copied' : 'Copy'}
+          {copied ? 'Copied' : 'Copy'}
         </button>
       </div>
       <span className="tt-visually-hidden" role="status">
-        {copyState === 'copied' ? `${label} copied` : copyState === 'selected' ? `${label} selected; press Control C to copy` : ''}
+        {status}
       </span>
     </div>
   )
