@@ -214,8 +214,16 @@ describe('history (relay in-process)', () => {
     const peer = h.connect(board.id, board.tokens.member)
     await until(() => peer.synced, 'synced')
     peer.doc.getMap<unknown>(TLDRAW_RECORDS_MAP).set('shape:last', shape('shape:last', 'c', 1))
-    await until(() => h.storage !== null && peer.isOpen, 'open')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The change is stored (so the document holds it) before the peer leaves.
+    const storing = Date.now()
+    for (;;) {
+      const stored = await h.storage.loadDocument(board.id)
+      const doc = new Y.Doc()
+      for (const update of [...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates]) Y.applyUpdate(doc, update)
+      if (doc.getMap<unknown>(TLDRAW_RECORDS_MAP).has('shape:last')) break
+      if (Date.now() - storing > 5000) throw new Error('the change was not stored')
+      await new Promise((resolve) => setImmediate(resolve))
+    }
     peer.disconnect()
     h.clock.advance(1000)
     const started = Date.now()
